@@ -1,0 +1,10 @@
+import type { Command } from 'commander';
+
+import { registerConfig } from './config.ts';
+import { registerMigrate } from './migrate.ts';
+
+/** Every command group, in the order `--help` lists them. */
+export const COMMAND_GROUPS: ReadonlyArray<(program: Command) => void> = [
+  registerMigrate,
+  registerConfig,
+];

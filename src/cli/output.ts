@@ -1,0 +1,39 @@
+import { ConfigError } from '../config/errors.ts';
+import { FluxbaseError } from '../errors.ts';
+
+/** Writes a result line to stdout. */
+export function print(text = ''): void {
+  process.stdout.write(`${text}\n`);
+}
+
+/** Writes a value as pretty JSON to stdout. */
+export function printJson(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+/** Writes an error for people to stderr. */
+export function printError(text: string): void {
+  process.stderr.write(`error: ${text}\n`);
+}
+
+/**
+ * Reports an error that reached the CLI and returns the exit code. Errors
+ * of the toolkit print their message alone; anything else is a bug, and
+ * prints its stack only with FLUXBASE_LOG_LEVEL=debug.
+ */
+export function reportError(error: unknown): number {
+  if (error instanceof ConfigError || error instanceof FluxbaseError) {
+    printError(error.message);
+    return error.exitCode;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  printError(`unexpected failure: ${message}`);
+  if (process.env.FLUXBASE_LOG_LEVEL === 'debug' && error instanceof Error) {
+    process.stderr.write(`${error.stack}\n`);
+  } else {
+    process.stderr.write(
+      '(set FLUXBASE_LOG_LEVEL=debug for the stack trace)\n',
+    );
+  }
+  return 2;
+}

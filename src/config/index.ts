@@ -1,0 +1,28 @@
+export { durationMs, parseDuration } from './duration.ts';
+export {
+  ConfigError,
+  type ConfigProblem,
+  formatPath,
+  formatProblem,
+} from './errors.ts';
+export {
+  ENVIRONMENTS,
+  type Environment,
+  LOG_LEVELS,
+  type LoadedConfig,
+  type LoadOptions,
+  type LogLevel,
+  loadConfig,
+} from './load.ts';
+export { overrideNames } from './overrides.ts';
+export { redactConfig } from './redact.ts';
+export {
+  configSchema,
+  type EncryptionConfig,
+  type FluxbaseConfig,
+  isKeyText,
+  type LintConfig,
+  normaliseKey,
+  type RateLimitConfig,
+  VAULT_REF,
+} from './schema.ts';

@@ -1,0 +1,50 @@
+/** What `openDatabase` makes of a URL or path. */
+export type Target =
+  | { kind: 'server'; url: string }
+  | { kind: 'embedded'; dataDir: string | undefined };
+
+/** The default embedded database, relative to the working directory. */
+export const DEFAULT_EMBEDDED_DIR = '.fluxbase/db';
+
+/**
+ * Reads a database URL: `postgres://` or `postgresql://` is a server,
+ * `memory://` an in-memory embedded database, `file://DIR` or a bare path
+ * an embedded database kept in DIR.
+ */
+export function parseTarget(url: string | undefined): Target {
+  if (url === undefined || url === '') {
+    return { kind: 'embedded', dataDir: DEFAULT_EMBEDDED_DIR };
+  }
+  if (/^postgres(ql)?:\/\//i.test(url)) return { kind: 'server', url };
+  if (/^memory:\/\/\/?$/i.test(url)) {
+    return { kind: 'embedded', dataDir: undefined };
+  }
+  if (/^file:\/\//i.test(url)) {
+    return { kind: 'embedded', dataDir: decodeURI(url.slice(7)) };
+  }
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) {
+    throw new TypeError(
+      `unsupported database URL scheme in ${redactUrl(url)}: use postgres://, memory:// or file://`,
+    );
+  }
+  return { kind: 'embedded', dataDir: url };
+}
+
+/** The URL with its password replaced by `***`. */
+export function redactUrl(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*):[^@/]*@/i, '$1:***@');
+}
+
+/** `HOST:PORT/DB` for messages; never holds a password. */
+export function describeServer(url: string): string {
+  try {
+    const parsed = new URL(url);
+    const socket = parsed.searchParams.get('host');
+    const host = socket ?? (decodeURIComponent(parsed.hostname) || 'localhost');
+    const port = parsed.port || '5432';
+    const db = decodeURIComponent(parsed.pathname.slice(1)) || 'postgres';
+    return `${host}:${port}/${db}`;
+  } catch {
+    return redactUrl(url);
+  }
+}

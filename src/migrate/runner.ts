@@ -1,0 +1,320 @@
+import {
+  escapeValue,
+  type MigrationBuilder,
+  type RunnerOption,
+  runner,
+} from 'node-pg-migrate';
+
+import { DatabaseError, wrapPgError } from '../db/errors.ts';
+import { pgClientOf } from '../db/pg.ts';
+import { pgliteOf } from '../db/pglite.ts';
+import { quoteIdent } from '../db/quote.ts';
+import type { Database, Session } from '../db/shared.ts';
+import { UsageError } from '../errors.ts';
+import { LockTimeoutError, MigrationError } from './errors.ts';
+import { loadPack, type PackMigration } from './load.ts';
+import { type PackFile, readPackFile } from './pack.ts';
+import { assertNoConflicts } from './preflight.ts';
+import {
+  type AppliedMigration,
+  appliedMigrations,
+  MIGRATIONS_SCHEMA,
+  MIGRATIONS_TABLE,
+} from './state.ts';
+
+/** A stable advisory lock key for the pack's migrations ("flux"). */
+export const MIGRATION_LOCK_KEY = 0x666c7578;
+
+export interface MigrateOptions {
+  db: Database;
+  /** How long to wait for another run's lock (default 60 000 ms). */
+  lockTimeoutMs?: number;
+  /** Print the SQL instead of applying it. */
+  dryRun?: boolean;
+  /** Progress lines (stderr in the CLI); quiet when absent. */
+  log?: (line: string) => void;
+  /** Migrations folder (tests use their own). */
+  dir?: string;
+}
+
+export interface UpOptions extends MigrateOptions {
+  /** Stop after this migration. */
+  to?: string;
+  /** A login role to receive anon, authenticated and service_role. */
+  grantRolesTo?: string;
+}
+
+export interface DownOptions extends MigrateOptions {
+  /** How many to revert, newest first; 'all' reverts every one. */
+  count: number | 'all';
+}
+
+/** What a run did: the migrations applied or reverted, in order. */
+export interface MigrateResult {
+  migrations: string[];
+  /** With dryRun: the SQL that would run. */
+  sql?: string;
+}
+
+type Step = { name: string; file: PackFile | undefined };
+
+function clientFor(db: Database, session: Session, steps: Step[]) {
+  const pglite = pgliteOf(db);
+  const pgClient = pgClientOf(session);
+  const run = async (text: string, values?: unknown[]) => {
+    if (pgClient) return pgClient.query(text, values);
+    if (values && values.length > 0) return pglite!.query(text, values);
+    const results = await pglite!.exec(text);
+    return results.at(-1) ?? { rows: [], fields: [] };
+  };
+
+  const query = async (
+    config: string | { text: string; values?: unknown[] },
+    values?: unknown[],
+  ) => {
+    const text = typeof config === 'string' ? config : config.text;
+    try {
+      return await run(
+        text,
+        typeof config === 'string' ? values : config.values,
+      );
+    } catch (error) {
+      const wrapped = wrapPgError(error);
+      const step = steps.find((s) => s.file && isStepText(text, s.file.text));
+      if (wrapped instanceof DatabaseError && step) {
+        throw new MigrationError(step.name, wrapped, step.file);
+      }
+      throw wrapped;
+    }
+  };
+  return { query } as unknown as Extract<
+    RunnerOption,
+    { dbClient: unknown }
+  >['dbClient'];
+}
+
+function isStepText(text: string, fileText: string): boolean {
+  return text === fileText || text === `${fileText};`;
+}
+
+async function lock(session: Session, timeoutMs: number): Promise<void> {
+  await session.query(`select set_config('lock_timeout', $1, false)`, [
+    `${timeoutMs}ms`,
+  ]);
+  try {
+    await session.query('select pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+  } catch (error) {
+    if (error instanceof DatabaseError && error.sqlState === '55P03') {
+      throw new LockTimeoutError(timeoutMs, { cause: error });
+    }
+    throw error;
+  } finally {
+    await session.query('reset lock_timeout');
+  }
+}
+
+async function unlock(session: Session): Promise<void> {
+  await session.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
+}
+
+/** Runs `fn` on one session that holds the migration lock. */
+async function locked<T>(
+  options: MigrateOptions,
+  fn: (session: Session) => Promise<T>,
+): Promise<T> {
+  const session = await options.db.session();
+  try {
+    await lock(session, options.lockTimeoutMs ?? 60_000);
+    try {
+      return await fn(session);
+    } finally {
+      await unlock(session).catch(() => undefined);
+    }
+  } finally {
+    await session.release();
+  }
+}
+
+/** The statements that record and forget a migration's checksum. */
+function checksumSql(migration: PackMigration) {
+  const name = escapeValue(migration.name);
+  const sha = escapeValue(migration.sha256);
+  return {
+    up: `insert into fluxbase.migration_checksums (name, sha256)
+      values (${name}, ${sha})
+      on conflict (name) do update
+        set sha256 = excluded.sha256, applied_at = now()`,
+    down: `delete from fluxbase.migration_checksums where name = ${name}`,
+  };
+}
+
+function actionsFor(migration: PackMigration) {
+  const files = migration.spec.up.map(readPackFile);
+  const checksum = checksumSql(migration);
+  return {
+    up: (pgm: MigrationBuilder) => {
+      for (const file of files) pgm.sql(file.text);
+      pgm.sql(checksum.up);
+    },
+    down: (pgm: MigrationBuilder) => {
+      pgm.sql(migration.spec.down);
+      pgm.sql(checksum.down);
+    },
+  };
+}
+
+async function runPack(
+  options: MigrateOptions,
+  session: Session,
+  pack: PackMigration[],
+  direction: 'up' | 'down',
+  count: number,
+): Promise<string[]> {
+  const steps: Step[] = pack.flatMap((m) =>
+    m.spec.up.map((file) => ({ name: m.name, file: readPackFile(file) })),
+  );
+  const byPath = new Map(pack.map((m) => [m.path, m]));
+  const log = options.log ?? (() => undefined);
+  const quiet = { info: () => undefined, warn: log, error: () => undefined };
+
+  const ran = await runner({
+    dbClient: clientFor(options.db, session, steps),
+    dir: options.dir ?? pack[0]?.path.replace(/[\\/][^\\/]+$/, '') ?? '.',
+    ignorePattern: '(?:\\..*|.*\\.d\\.ts|[^0-9].*)',
+    migrationsSchema: MIGRATIONS_SCHEMA,
+    migrationsTable: MIGRATIONS_TABLE,
+    createMigrationsSchema: true,
+    direction,
+    count,
+    noLock: true,
+    singleTransaction: false,
+    checkOrder: true,
+    logger: quiet,
+    migrationLoaderStrategies: [
+      {
+        extensions: ['.ts', '.js'],
+        loader: async (paths) =>
+          paths
+            .map((path) => byPath.get(path))
+            .filter((m): m is PackMigration => m !== undefined)
+            .map((m) => ({
+              id: m.path,
+              filePaths: [m.path],
+              actions: actionsFor(m),
+            })),
+      },
+    ],
+  });
+  return ran.map((m) => m.name);
+}
+
+function pendingOf(pack: PackMigration[], applied: AppliedMigration[]) {
+  const done = new Set(applied.map((m) => m.name));
+  return pack.filter((m) => !done.has(m.name));
+}
+
+function upTo(pending: PackMigration[], pack: PackMigration[], to?: string) {
+  if (to === undefined) return pending;
+  if (!pack.some((m) => m.name === to)) {
+    const names = pack.map((m) => m.name).join(', ');
+    throw new UsageError(`no migration named ${to} (the pack has: ${names})`);
+  }
+  const index = pending.findIndex((m) => m.name === to);
+  return index < 0 ? [] : pending.slice(0, index + 1);
+}
+
+function dryRunSql(migrations: PackMigration[]): string {
+  return migrations
+    .map((m) => {
+      const body = m.spec.up.map((file) => {
+        const { text } = readPackFile(file);
+        return `-- sql/${file}\n${text.trimEnd()}\n`;
+      });
+      return `-- migration ${m.name} (up)\nbegin;\n${body.join('\n')}commit;\n`;
+    })
+    .join('\n');
+}
+
+async function grantRoles(session: Session, login: string): Promise<void> {
+  const { rows } = await session.query(
+    'select 1 from pg_catalog.pg_roles where rolname = $1',
+    [login],
+  );
+  if (rows.length === 0) {
+    throw new UsageError(
+      `--grant-roles-to: role ${login} does not exist (create it first: create role ${quoteIdent(login)} login)`,
+    );
+  }
+  await session.query(
+    `grant anon, authenticated, service_role to ${quoteIdent(login)}`,
+  );
+}
+
+/**
+ * Applies the pack's pending migrations, each in its own transaction,
+ * under an advisory lock (a second run waits, then finds nothing to do).
+ *
+ * @example
+ * const { migrations } = await migrateUp({ db });
+ */
+export async function migrateUp(options: UpOptions): Promise<MigrateResult> {
+  const pack = await loadPack(options.dir);
+  return locked(options, async (session) => {
+    const applied = await appliedMigrations(session);
+    const pending = upTo(pendingOf(pack, applied), pack, options.to);
+    await assertNoConflicts(session, pending);
+    if (options.dryRun)
+      return {
+        migrations: pending.map((m) => m.name),
+        sql: dryRunSql(pending),
+      };
+
+    const ran =
+      pending.length === 0
+        ? []
+        : await runPack(options, session, pack, 'up', pending.length);
+    if (options.grantRolesTo) await grantRoles(session, options.grantRolesTo);
+    return { migrations: ran };
+  });
+}
+
+/**
+ * Reverts the newest `count` migrations. Reverting the last one drops the
+ * bookkeeping schema too; the cluster-wide roles stay (other databases of
+ * the cluster may use them).
+ */
+export async function migrateDown(
+  options: DownOptions,
+): Promise<MigrateResult> {
+  const pack = await loadPack(options.dir);
+  return locked(options, async (session) => {
+    const applied = await appliedMigrations(session);
+    const count = options.count === 'all' ? applied.length : options.count;
+    const reverting = applied.slice(-count).reverse();
+    if (options.dryRun) {
+      const sql = reverting
+        .map((m) => {
+          const spec = pack.find((p) => p.name === m.name)?.spec;
+          return `-- migration ${m.name} (down)\n${spec?.down.trim() ?? ''}\n`;
+        })
+        .join('\n');
+      return { migrations: reverting.map((m) => m.name), sql };
+    }
+    if (count <= 0 || applied.length === 0) return { migrations: [] };
+
+    const ran = await runPack(options, session, pack, 'down', count);
+    if ((await appliedMigrations(session)).length === 0) {
+      await session.query('drop schema if exists fluxbase cascade');
+    }
+    return { migrations: ran };
+  });
+}
+
+/** Reverts the newest migration and applies it again. */
+export async function migrateRedo(
+  options: MigrateOptions,
+): Promise<MigrateResult> {
+  const down = await migrateDown({ ...options, count: 1 });
+  const up = await migrateUp({ ...options, to: down.migrations[0] });
+  return { migrations: [...down.migrations, ...up.migrations] };
+}
