@@ -1,4 +1,6 @@
 import { ConfigError } from '../config/errors.ts';
+import { DatabaseError } from '../db/errors.ts';
+import { formatSqlError } from '../db/location.ts';
 import { FluxbaseError } from '../errors.ts';
 
 /** Writes a result line to stdout. */
@@ -22,6 +24,10 @@ export function printError(text: string): void {
  * prints its stack only with FLUXBASE_LOG_LEVEL=debug.
  */
 export function reportError(error: unknown): number {
+  if (error instanceof DatabaseError) {
+    printError(formatSqlError(error));
+    return error.exitCode;
+  }
   if (error instanceof ConfigError || error instanceof FluxbaseError) {
     printError(error.message);
     return error.exitCode;

@@ -65,11 +65,23 @@ function pickFile(options: LoadOptions): string | undefined {
   return existsSync(fallback) ? 'fluxbase.yaml' : undefined;
 }
 
+/** The node a path names, or its key when the parent is a mapping. */
+function nodeAt(doc: Document, path: readonly PropertyKey[]): Node | undefined {
+  const parent = doc.getIn(path.slice(0, -1), true);
+  const last = path.at(-1);
+  if (isMap(parent) && last !== undefined) {
+    const pair = parent.items.find(
+      (p) => isScalar(p.key) && String(p.key.value) === String(last),
+    );
+    if (pair && isScalar(pair.key)) return pair.key;
+  }
+  return doc.getIn(path, true) as Node | undefined;
+}
+
 function lineFinder(doc: Document, counter: LineCounter) {
   return (path: readonly PropertyKey[]): number | undefined => {
-    for (let depth = path.length; depth >= 0; depth--) {
-      const node = doc.getIn(path.slice(0, depth), true) as Node | undefined;
-      const offset = node?.range?.[0];
+    for (let depth = path.length; depth > 0; depth--) {
+      const offset = nodeAt(doc, path.slice(0, depth))?.range?.[0];
       if (offset !== undefined) return counter.linePos(offset).line;
     }
     return undefined;
@@ -163,10 +175,20 @@ function issueProblem(
   };
 }
 
+/** What a value is, in words; never the value itself (it may be secret). */
+function kindOf(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a mapping';
+  return `a ${typeof value}`;
+}
+
 function describeIssue(issue: z.core.$ZodIssue): string {
   if (issue.code === 'invalid_type') {
-    const got = issue.input === undefined ? 'nothing' : typeof issue.input;
-    return `must be ${issue.expected === 'object' ? 'a mapping' : `a ${issue.expected}`} (got ${got})`;
+    const want =
+      issue.expected === 'object' ? 'a mapping' : `a ${issue.expected}`;
+    return `must be ${want} (got ${kindOf(issue.input)})`;
   }
   if (
     issue.code === 'too_small' &&
@@ -239,7 +261,7 @@ export function loadConfig(options: LoadOptions = {}): LoadedConfig {
     problems,
   );
 
-  const result = configSchema.safeParse(parsed.raw);
+  const result = configSchema.safeParse(parsed.raw, { reportInput: true });
   const reported = new Set(problems.map((p) => p.path));
   const found = [
     ...(result.success ? [] : result.error.issues),

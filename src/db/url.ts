@@ -1,3 +1,5 @@
+import { UsageError } from '../errors.ts';
+
 /** What `openDatabase` makes of a URL or path. */
 export type Target =
   | { kind: 'server'; url: string }
@@ -23,7 +25,7 @@ export function parseTarget(url: string | undefined): Target {
     return { kind: 'embedded', dataDir: decodeURI(url.slice(7)) };
   }
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) {
-    throw new TypeError(
+    throw new UsageError(
       `unsupported database URL scheme in ${redactUrl(url)}: use postgres://, memory:// or file://`,
     );
   }

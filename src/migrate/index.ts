@@ -10,6 +10,7 @@ export {
   MIGRATIONS_DIR,
   type MigrationSpec,
   migrationDigest,
+  migrationFilesOf,
   PACK_ROOT,
   readPackFile,
   SQL_DIR,

@@ -20,6 +20,8 @@ export interface MigrationSpec {
   up: string[];
   /** The reverse, as SQL text. */
   down: string;
+  /** Where the `up` files are (default: the pack's sql/). */
+  sqlDir?: string;
 }
 
 /** One SQL file of the pack with its text. */
@@ -28,12 +30,15 @@ export interface PackFile {
   text: string;
 }
 
-/** Reads a file of sql/ by its path relative to sql/. */
-export function readPackFile(file: string): PackFile {
-  return {
-    file: `sql/${file}`,
-    text: readFileSync(join(SQL_DIR, file), 'utf8'),
-  };
+/** Reads a file of sql/ (or of `sqlDir`) by its relative path. */
+export function readPackFile(file: string, sqlDir = SQL_DIR): PackFile {
+  const shown = sqlDir === SQL_DIR ? `sql/${file}` : join(sqlDir, file);
+  return { file: shown, text: readFileSync(join(sqlDir, file), 'utf8') };
+}
+
+/** The files a migration applies, read, in order. */
+export function migrationFilesOf(spec: MigrationSpec): PackFile[] {
+  return spec.up.map((file) => readPackFile(file, spec.sqlDir));
 }
 
 /**
@@ -43,7 +48,7 @@ export function readPackFile(file: string): PackFile {
  */
 export function migrationDigest(spec: MigrationSpec): string {
   const hash = createHash('sha256');
-  for (const { file, text } of spec.up.map(readPackFile)) {
+  for (const { file, text } of migrationFilesOf(spec)) {
     hash.update(`${file}\0${text}\0`);
   }
   hash.update(`down\0${spec.down}`);

@@ -13,7 +13,7 @@ import type { Database, Session } from '../db/shared.ts';
 import { UsageError } from '../errors.ts';
 import { LockTimeoutError, MigrationError } from './errors.ts';
 import { loadPack, type PackMigration } from './load.ts';
-import { type PackFile, readPackFile } from './pack.ts';
+import { migrationFilesOf, type PackFile } from './pack.ts';
 import { assertNoConflicts } from './preflight.ts';
 import {
   type AppliedMigration,
@@ -149,7 +149,7 @@ function checksumSql(migration: PackMigration) {
 }
 
 function actionsFor(migration: PackMigration) {
-  const files = migration.spec.up.map(readPackFile);
+  const files = migrationFilesOf(migration.spec);
   const checksum = checksumSql(migration);
   return {
     up: (pgm: MigrationBuilder) => {
@@ -171,13 +171,13 @@ async function runPack(
   count: number,
 ): Promise<string[]> {
   const steps: Step[] = pack.flatMap((m) =>
-    m.spec.up.map((file) => ({ name: m.name, file: readPackFile(file) })),
+    migrationFilesOf(m.spec).map((file) => ({ name: m.name, file })),
   );
   const byPath = new Map(pack.map((m) => [m.path, m]));
   const log = options.log ?? (() => undefined);
   const quiet = { info: () => undefined, warn: log, error: () => undefined };
 
-  const ran = await runner({
+  const config = {
     dbClient: clientFor(options.db, session, steps),
     dir: options.dir ?? pack[0]?.path.replace(/[\\/][^\\/]+$/, '') ?? '.',
     ignorePattern: '(?:\\..*|.*\\.d\\.ts|[^0-9].*)',
@@ -204,8 +204,17 @@ async function runPack(
             })),
       },
     ],
-  });
-  return ran.map((m) => m.name);
+  } satisfies RunnerOption;
+
+  try {
+    const ran = await runner(config);
+    return ran.map((m) => m.name);
+  } catch (error) {
+    // node-pg-migrate opened the failed migration's transaction as a plain
+    // BEGIN step; close it so the session is usable (and clean in a pool).
+    await session.query('rollback').catch(() => undefined);
+    throw error;
+  }
 }
 
 function pendingOf(pack: PackMigration[], applied: AppliedMigration[]) {
@@ -226,10 +235,9 @@ function upTo(pending: PackMigration[], pack: PackMigration[], to?: string) {
 function dryRunSql(migrations: PackMigration[]): string {
   return migrations
     .map((m) => {
-      const body = m.spec.up.map((file) => {
-        const { text } = readPackFile(file);
-        return `-- sql/${file}\n${text.trimEnd()}\n`;
-      });
+      const body = migrationFilesOf(m.spec).map(
+        ({ file, text }) => `-- ${file}\n${text.trimEnd()}\n`,
+      );
       return `-- migration ${m.name} (up)\nbegin;\n${body.join('\n')}commit;\n`;
     })
     .join('\n');

@@ -1,0 +1,166 @@
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { loadPack } from '../../src/migrate/index.ts';
+import { runCli } from '../support/cli.ts';
+import { freshDatabase, hasServer, type TestDatabase } from '../support/db.ts';
+
+const packNames = (await loadPack()).map((m) => m.name);
+const appliedLines = packNames.map((n) => `applied ${n}\n`).join('');
+
+describe('migrate on the embedded default', () => {
+  it('creates ./.fluxbase/db on first use, migrates it and reports the status', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'fluxbase-cwd-'));
+    const up = await runCli(['migrate', 'up'], { cwd });
+    expect(up.stdout).toBe(appliedLines);
+    expect(up.stderr).toBe('migrating embedded (.fluxbase/db)\n');
+    expect(up.code).toBe(0);
+    expect(existsSync(join(cwd, '.fluxbase/db/PG_VERSION'))).toBe(true);
+
+    const status = await runCli(['migrate', 'status', '--json'], { cwd });
+    expect(status.code).toBe(0);
+    const report = JSON.parse(status.stdout);
+    expect(report.drift).toBe(false);
+    expect(
+      report.migrations.map((m: { name: string; state: string }) => [
+        m.name,
+        m.state,
+      ]),
+    ).toEqual(packNames.map((n) => [n, 'applied']));
+
+    const again = await runCli(['migrate', 'up'], { cwd });
+    expect(again.stdout).toBe('nothing to do: the database is up to date\n');
+    expect(again.code).toBe(0);
+  });
+
+  it('gives a throwaway database for memory://', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'fluxbase-cwd-'));
+    const up = await runCli(['--database-url', 'memory://', 'migrate', 'up'], {
+      cwd,
+    });
+    expect(up.stdout).toBe(appliedLines);
+    expect(up.code).toBe(0);
+    expect(existsSync(join(cwd, '.fluxbase'))).toBe(false);
+  });
+});
+
+describe('migrate errors', () => {
+  it('says which server it cannot reach and never prints the password', async () => {
+    const result = await runCli([
+      'migrate',
+      'up',
+      '--database-url',
+      'postgres://app:hunter2@127.0.0.1:1/appdb',
+    ]);
+    expect(result.stderr).toBe(
+      'error: cannot connect to 127.0.0.1:1/appdb: connect ECONNREFUSED 127.0.0.1:1\n',
+    );
+    expect(result.stdout).toBe('');
+    expect(result.code).toBe(2);
+  });
+
+  it('rejects an unknown URL scheme with exit 2, password hidden', async () => {
+    const result = await runCli([
+      'migrate',
+      'status',
+      '--database-url',
+      'mysql://u:pw@h/db',
+    ]);
+    expect(result.stderr).toBe(
+      'error: unsupported database URL scheme in mysql://u:***@h/db: use postgres://, memory:// or file://\n',
+    );
+    expect(result.code).toBe(2);
+  });
+
+  it('exits 2 on an unknown option', async () => {
+    const result = await runCli(['migrate', 'up', '--frobnicate']);
+    expect(result.stderr).toBe(
+      "error: unknown option '--frobnicate'\n(run with --help for usage)\n",
+    );
+    expect(result.code).toBe(2);
+  });
+
+  it('shows an example in the help of every migrate command', async () => {
+    for (const command of ['up', 'down', 'status', 'redo']) {
+      const result = await runCli(['migrate', command, '--help']);
+      expect(result.code).toBe(0);
+      expect(result.stdout).toContain(
+        `Example:\n  fluxbase-cli migrate ${command}`,
+      );
+    }
+  });
+});
+
+describe.skipIf(!hasServer)('migrate against a server', () => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await freshDatabase({ empty: true });
+  });
+  afterAll(() => t.drop());
+
+  it('takes the database from DATABASE_URL, then database.url in fluxbase.yaml', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'fluxbase-cwd-'));
+    writeFileSync(join(cwd, 'fluxbase.yaml'), `database:\n  url: ${t.url}\n`);
+
+    const fromFile = await runCli(['migrate', 'status'], { cwd });
+    expect(fromFile.code).toBe(0);
+    expect(fromFile.stdout).toBe(
+      packNames.map((n) => `pending  ${n}\n`).join(''),
+    );
+
+    const fromEnv = await runCli(['migrate', 'up'], {
+      cwd,
+      env: { DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' },
+    });
+    expect(fromEnv.code).toBe(2);
+    expect(fromEnv.stderr).toContain('cannot connect to 127.0.0.1:1/none');
+
+    const fromFlag = await runCli(['migrate', 'up', '--database-url', t.url], {
+      cwd,
+      env: { DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' },
+    });
+    expect(fromFlag.stdout).toBe(appliedLines);
+    expect(fromFlag.code).toBe(0);
+  });
+
+  it('exits 1 from status when a migration drifted', async () => {
+    await t.db.query(
+      `update fluxbase.migration_checksums set sha256 = repeat('0', 64) where name = $1`,
+      ['0001_foundation'],
+    );
+    const result = await runCli(['migrate', 'status', '--database-url', t.url]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/^drift {4}0001_foundation {2}\d{4}-/);
+    expect(result.stdout).toContain(
+      'drift: a migration changed (or went missing) after it was applied\n',
+    );
+  });
+});
+
+describe.skipIf(!hasServer)(
+  "migrate up over somebody else's auth schema",
+  () => {
+    it('refuses with exit 2 and names the objects in the way', async () => {
+      const t = await freshDatabase({ empty: true });
+      try {
+        await t.db.exec(
+          'create schema auth; create table auth.users (id int);',
+        );
+        const result = await runCli(['migrate', 'up', '--database-url', t.url]);
+        expect(result.code).toBe(2);
+        expect(result.stderr).toContain(
+          'error: refusing to install: schema auth already exists and was not created by fluxbase-cli. Objects in the way:\n  schema auth\n  table auth.users\n',
+        );
+        const { rows } = await t.db.query(
+          `select to_regnamespace('fluxbase') as s`,
+        );
+        expect(rows).toEqual([{ s: null }]);
+      } finally {
+        await t.drop();
+      }
+    });
+  },
+);
