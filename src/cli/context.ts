@@ -1,6 +1,11 @@
 import type { Command } from 'commander';
 
-import { type LoadedConfig, loadConfig } from '../config/load.ts';
+import { enforceEnvironment } from '../config/environment.ts';
+import {
+  type LoadedConfig,
+  type LogLevel,
+  loadConfig,
+} from '../config/load.ts';
 import { openDatabase } from '../db/open.ts';
 import type { Database } from '../db/shared.ts';
 
@@ -21,6 +26,10 @@ export interface CommandContext {
   database(): Promise<Database>;
   /** Progress for people, on stderr; silent with --json. */
   log(line: string): void;
+  /** A warning on stderr (hidden by FLUXBASE_LOG_LEVEL=error). */
+  warn(line: string): void;
+  /** Detail on stderr, shown with FLUXBASE_LOG_LEVEL=debug. */
+  debug(line: string): void;
   close(): Promise<void>;
 }
 
@@ -38,12 +47,33 @@ export function globalsOf(command: Command): GlobalOptions {
   return command.optsWithGlobals() as GlobalOptions;
 }
 
+const RANK: Record<LogLevel, number> = { debug: 0, info: 1, warn: 2, error: 3 };
+
+function logger(level: LogLevel, quiet: boolean) {
+  return (at: LogLevel) => (line: string) => {
+    if (RANK[at] < RANK[level] || (quiet && at === 'info')) return;
+    process.stderr.write(`${line}\n`);
+  };
+}
+
+export interface ContextOptions {
+  /** Leave the production checks to the command (the audit reports them). */
+  environmentCheck?: boolean;
+}
+
 /** Builds the context for one command run. */
-export function createContext(command: Command): CommandContext {
+export function createContext(
+  command: Command,
+  options: ContextOptions = {},
+): CommandContext {
   const globals = globalsOf(command);
   const loaded = loadConfig({ file: globals.config });
-  const url = pickUrl(globals.databaseUrl, loaded);
   const json = Boolean(globals.json);
+  const at = logger(loaded.logLevel, json);
+  if (options.environmentCheck !== false) {
+    enforceEnvironment(loaded, at('warn'));
+  }
+  const url = pickUrl(globals.databaseUrl, loaded);
   let opened: Promise<Database> | undefined;
 
   return {
@@ -54,9 +84,9 @@ export function createContext(command: Command): CommandContext {
       opened ??= openDatabase({ url, max: loaded.config.database.pool_size });
       return opened;
     },
-    log(line) {
-      if (!json) process.stderr.write(`${line}\n`);
-    },
+    log: at('info'),
+    warn: at('warn'),
+    debug: at('debug'),
     async close() {
       if (opened) await (await opened.catch(() => undefined))?.close();
     },

@@ -1,6 +1,10 @@
 import type { Command } from 'commander';
 
-import { type CommandContext, createContext } from './context.ts';
+import {
+  type CommandContext,
+  type ContextOptions,
+  createContext,
+} from './context.ts';
 import { reportError } from './output.ts';
 
 /**
@@ -10,12 +14,13 @@ import { reportError } from './output.ts';
  */
 export function action<A extends unknown[]>(
   fn: (ctx: CommandContext, ...args: A) => Promise<number | undefined>,
+  options: ContextOptions = {},
 ) {
   return async (...args: unknown[]): Promise<void> => {
     const command = args.at(-1) as Command;
     let ctx: CommandContext | undefined;
     try {
-      ctx = createContext(command);
+      ctx = createContext(command, options);
       const code = await fn(ctx, ...(args.slice(0, -1) as A));
       process.exitCode = code ?? 0;
     } catch (error) {

@@ -1,5 +1,10 @@
 export { durationMs, parseDuration } from './duration.ts';
 export {
+  type EnvironmentFinding,
+  enforceEnvironment,
+  environmentFindings,
+} from './environment.ts';
+export {
   ConfigError,
   type ConfigProblem,
   formatPath,
@@ -26,3 +31,9 @@ export {
   type RateLimitConfig,
   VAULT_REF,
 } from './schema.ts';
+export {
+  HOW_TO_GENERATE_SECRET,
+  isPlaceholderSecret,
+  MIN_SECRET_BYTES,
+  PLACEHOLDER_SECRETS,
+} from './secrets.ts';
