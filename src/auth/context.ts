@@ -32,7 +32,7 @@ function roleOf(claims: ContextClaims | null | undefined): RequestRole {
  * const rows = await withAuth(db, claims, (tx) =>
  *   tx.query('select * from todos'));
  */
-export function withAuth<T>(
+export async function withAuth<T>(
   db: Database,
   claims: ContextClaims | null | undefined,
   fn: (tx: Session) => Promise<T>,
