@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { type Auth, AuthError, withAuth } from '../../src/auth/index.ts';
+import {
+  type Auth,
+  AuthError,
+  type ContextClaims,
+  withAuth,
+} from '../../src/auth/index.ts';
 import { DatabaseError } from '../../src/db/errors.ts';
 import type { Database } from '../../src/db/shared.ts';
 import { freshDatabase, serverOnly, type TestDatabase } from '../support/db.ts';
@@ -164,7 +169,7 @@ describe('withAuth', () => {
 });
 
 describe('auth.assert_session()', () => {
-  async function assertAs(claims: object) {
+  async function assertAs(claims: ContextClaims) {
     return withAuth(t.db, claims, (tx) =>
       tx.query('select auth.assert_session()'),
     );
