@@ -191,6 +191,16 @@ describe('external identity providers', () => {
     }
   });
 
+  it('runs external users as authenticated whatever role they claim', async () => {
+    const payload = claims({
+      iss: issuer,
+      aud: 'fluxbase-app',
+      role: 'service_role',
+    });
+    const verified = await auth.verify(await external('RS256', payload));
+    expect(verified.role).toBe('authenticated');
+  });
+
   it('refuses a token for another audience', async () => {
     const token = await external(
       'RS256',
