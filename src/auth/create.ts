@@ -235,7 +235,6 @@ export class Auth {
     user: AuthUser,
   ): Promise<AuthSession> {
     const claims = accessClaims(subject, {
-      key: await this.#key,
       expirySeconds: this.#expirySeconds,
       notAfter,
       issuer: this.#jwt.issuer,

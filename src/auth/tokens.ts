@@ -14,7 +14,6 @@ export interface TokenSubject {
 }
 
 export interface MintOptions {
-  key: CryptoKey;
   /** Access-token lifetime in seconds. */
   expirySeconds: number;
   /** The session's end: the token never outlives it. */
