@@ -1,4 +1,4 @@
-import { decodeJwt } from 'jose';
+import { decodeJwt, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { type Auth, AuthError } from '../../src/auth/index.ts';
@@ -268,6 +268,32 @@ describe('revoking every session of a user', () => {
     await auth.admin.revokeUserSessions(user.id);
     const { session } = await auth.signIn(who);
     expect((await auth.verify(session.access_token)).sub).toBe(user.id);
+  });
+});
+
+describe('signing out a token without a session', () => {
+  it('revokes it by jti until its exp', async () => {
+    const iat = Math.floor(Date.now() / 1000);
+    const token = await new SignJWT({
+      sub: '5a6b7c8d-9e0f-4a1b-8c2d-3e4f5a6b7c8d',
+      role: 'service_role',
+      jti: 'service-token-1',
+    })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setIssuedAt(iat)
+      .setExpirationTime(iat + 300)
+      .sign(new TextEncoder().encode(SECRET));
+    await auth.verify(token);
+
+    await auth.signOut(token);
+    expect(await codeOf(auth.verify(token))).toBe('token_revoked');
+    const { rows } = await t.db.query<{ key: string; expires: number }>(
+      `select key, extract(epoch from expires_at)::int as expires
+         from auth.revocations where scope = 'token'`,
+    );
+    expect(rows).toEqual([
+      { key: 'token:service-token-1', expires: iat + 300 },
+    ]);
   });
 });
 
