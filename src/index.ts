@@ -1,4 +1,5 @@
 // The public API of fluxbase-security: named exports only.
+export * from './auth/index.ts';
 export * from './config/index.ts';
 export * from './db/index.ts';
 export {

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 
+import { registerAuth } from './auth.ts';
 import { registerConfig } from './config.ts';
 import { registerMigrate } from './migrate.ts';
 
@@ -7,4 +8,5 @@ import { registerMigrate } from './migrate.ts';
 export const COMMAND_GROUPS: ReadonlyArray<(program: Command) => void> = [
   registerMigrate,
   registerConfig,
+  registerAuth,
 ];
