@@ -33,11 +33,7 @@ export {
   RevocationCache,
   type RevocationCacheOptions,
 } from './revocation.ts';
-export {
-  assertJwtSecret,
-  MIN_SECRET_BYTES,
-  PLACEHOLDER_SECRETS,
-} from './secret.ts';
+export { assertJwtSecret } from './secret.ts';
 export {
   type AuthClaims,
   type AuthSession,
