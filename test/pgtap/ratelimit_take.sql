@@ -1,0 +1,67 @@
+-- ratelimit.take_at(), take(), purge() and check() as SQL callers see them.
+begin;
+select plan(16);
+
+select has_table('ratelimit', 'buckets', 'ratelimit.buckets exists');
+select is(
+  (select relpersistence from pg_catalog.pg_class
+    where oid = 'ratelimit.buckets'::regclass),
+  'u'::"char", 'ratelimit.buckets is UNLOGGED');
+select is(
+  (select relrowsecurity and relforcerowsecurity from pg_catalog.pg_class
+    where oid = 'ratelimit.buckets'::regclass),
+  true, 'ratelimit.buckets has RLS enabled and forced');
+
+select results_eq(
+  $$select * from ratelimit.take_at('t:a', 3, '1 minute', 2, 1000)$$,
+  $$values (true, 1, 0::bigint, 40000::bigint)$$,
+  'a new bucket starts full and spends the cost');
+select results_eq(
+  $$select * from ratelimit.take_at('t:a', 3, '1 minute', 2, 1000)$$,
+  $$values (false, 1, 20000::bigint, 40000::bigint)$$,
+  'a cost above what is left is refused with the wait for the missing token');
+select results_eq(
+  $$select * from ratelimit.take_at('t:a', 3, '1 minute', 2, 21000)$$,
+  $$values (true, 0, 0::bigint, 60000::bigint)$$,
+  'twenty seconds refill one token of three a minute');
+select results_eq(
+  $$select * from ratelimit.take_at('t:a', 3, '1 minute', 1, 999999)$$,
+  $$values (true, 2, 0::bigint, 20000::bigint)$$,
+  'a long idle bucket is full again, never fuller');
+select results_eq(
+  $$select * from ratelimit.take_at('t:a', 3, '1 minute', 1, 5)$$,
+  $$values (true, 1, 0::bigint, 40000::bigint)$$,
+  'a clock that goes back refills nothing');
+
+select throws_ok(
+  $$select * from ratelimit.take('t:b', 3, '1 minute', 4)$$,
+  '22023', 'ratelimit.take: cost must be between 1 and the capacity (3)',
+  'a cost above the capacity is an error');
+select throws_ok(
+  $$select * from ratelimit.take('t:b', 0, '1 minute')$$,
+  '22023', 'ratelimit.take: capacity must be at least 1',
+  'a capacity of zero is an error');
+select is(
+  (select allowed from ratelimit.take('t:c', 1, '1 hour')), true,
+  'take() works on the database clock');
+
+select is(ratelimit.purge('1 hour'), 1::bigint,
+  'purge() drops the buckets untouched for longer than the interval');
+
+set local role anon;
+select set_config('request.headers',
+  '{"x-forwarded-for": "203.0.113.7, 10.0.0.1"}', true);
+select is(ratelimit.client_address(), '203.0.113.7',
+  'the client address is the first X-Forwarded-For entry');
+select lives_ok('select ratelimit.check()', 'check() admits anon');
+select throws_ok(
+  $$select * from ratelimit.take('t:d', 1, '1 hour')$$,
+  '42501', 'permission denied for function take',
+  'anon cannot call take() on any key it likes');
+select set_config('request.headers', '', true);
+select is(ratelimit.client_address(), null,
+  'an empty request.headers gives no address, not an error');
+reset role;
+
+select * from finish();
+rollback;
