@@ -1,0 +1,217 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import {
+  createRateLimiter,
+  RateLimitConfigError,
+  type RateLimiter,
+  RateLimitRequestError,
+  type RateLimitResult,
+} from '../../src/ratelimit/index.ts';
+import { freshDatabase, type TestDatabase } from '../support/db.ts';
+import { dropKeys, REDIS_URL, testRedis, uniquePrefix } from './support.ts';
+
+const prefix = uniquePrefix('backends');
+const redis = testRedis();
+let t: TestDatabase;
+let now = 0;
+const clock = () => now;
+
+beforeAll(async () => {
+  t = await freshDatabase();
+});
+afterAll(async () => {
+  await dropKeys(redis, prefix);
+  redis.disconnect();
+  await t.drop();
+});
+
+const BACKENDS = ['memory', 'postgres', 'redis'] as const;
+
+function limiter(backend: (typeof BACKENDS)[number]): RateLimiter {
+  return createRateLimiter({
+    backend,
+    db: t.db,
+    redis,
+    keyPrefix: `${prefix}${backend}:`,
+    limits: { anonymous: 5, authenticated: 8, service_role: 20 },
+    window: '1m',
+    globalRateLimit: true,
+    clock,
+  });
+}
+
+interface Step {
+  dt: number;
+  key: string;
+  role: string;
+  cost: number;
+}
+
+/** A fixed pseudo-random sequence of requests (xorshift, seed 42). */
+function sequence(length: number): Step[] {
+  let x = 42;
+  const next = (n: number) => {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    return (x >>> 0) % n;
+  };
+  const roles = ['anon', 'authenticated', 'service_role'];
+  return Array.from({ length }, () => ({
+    dt: next(4) === 0 ? 0 : next(25_000),
+    key: `client-${next(3)}`,
+    role: roles[next(3)]!,
+    cost: 1 + next(4),
+  }));
+}
+
+async function replay(l: RateLimiter, steps: Step[], start: number) {
+  const results: RateLimitResult[] = [];
+  now = start;
+  for (const step of steps) {
+    now += step.dt;
+    results.push(await l.consume(step));
+  }
+  return results;
+}
+
+describe('the three backends', () => {
+  it('give the same decisions for the same sequence of requests', async () => {
+    const steps = sequence(120);
+    const start = Date.now();
+    const memory = await replay(limiter('memory'), steps, start);
+    const postgres = await replay(limiter('postgres'), steps, start);
+    const fromRedis = await replay(limiter('redis'), steps, start);
+    expect(postgres).toEqual(memory);
+    expect(fromRedis).toEqual(memory);
+    const admitted = memory.filter((r) => r.allowed).length;
+    expect(admitted).toBeGreaterThan(0);
+    expect(admitted).toBeLessThan(steps.length);
+  });
+
+  it.each(BACKENDS)(
+    '%s: spends a cost above 1 and refuses what is not left',
+    async (backend) => {
+      const l = limiter(backend);
+      now = Date.now();
+      const key = `cost-${backend}`;
+      const first = await l.consume({ key, cost: 3 });
+      const second = await l.consume({ key, cost: 3 });
+      const third = await l.consume({ key, cost: 2 });
+      expect([first, second, third]).toEqual([
+        {
+          allowed: true,
+          limit: 5,
+          remaining: 2,
+          retryAfterMs: 0,
+          resetMs: 36_000,
+        },
+        {
+          allowed: false,
+          limit: 5,
+          remaining: 2,
+          retryAfterMs: 12_000,
+          resetMs: 36_000,
+        },
+        {
+          allowed: true,
+          limit: 5,
+          remaining: 0,
+          retryAfterMs: 0,
+          resetMs: 60_000,
+        },
+      ]);
+    },
+  );
+
+  it.each(BACKENDS)('%s: gives each role its own limit', async (backend) => {
+    const l = limiter(backend);
+    now = Date.now();
+    const admitted: Record<string, number> = {};
+    for (const role of ['anon', 'authenticated', 'service_role', 'custom']) {
+      let n = 0;
+      for (let i = 0; i < 25; i++) {
+        const r = await l.consume({ key: `role-${backend}`, role });
+        if (r.allowed) n++;
+      }
+      admitted[role] = n;
+    }
+    expect(admitted).toEqual({
+      anon: 5,
+      authenticated: 8,
+      service_role: 20,
+      custom: 0,
+    });
+  });
+});
+
+describe('createRateLimiter', () => {
+  it('refuses a cost above the limit of the role', async () => {
+    const l = limiter('memory');
+    await expect(l.consume({ key: 'k', cost: 6 })).rejects.toThrow(
+      new RateLimitRequestError(
+        'ratelimit: cost must be a whole number between 1 and the anon limit (5), got 6',
+      ),
+    );
+  });
+
+  it('refuses an empty key', async () => {
+    await expect(limiter('memory').consume({ key: '' })).rejects.toThrow(
+      'ratelimit: the key must not be empty',
+    );
+  });
+
+  it('needs a database for the postgres backend', () => {
+    expect(() => createRateLimiter({ backend: 'postgres' })).toThrow(
+      new RateLimitConfigError(
+        'ratelimit: the postgres backend needs a database: pass `db`',
+      ),
+    );
+  });
+
+  it('denies every request of a role whose limit is 0', async () => {
+    const l = createRateLimiter({ backend: 'memory', limits: { anon: 0 } });
+    expect(await l.consume({ key: 'k' })).toEqual({
+      allowed: false,
+      limit: 0,
+      remaining: 0,
+      retryAfterMs: 1000,
+      resetMs: 1000,
+    });
+  });
+
+  it('keeps a bucket per route unless the limit is global', async () => {
+    const perRoute = createRateLimiter({
+      backend: 'memory',
+      limits: { anon: 1 },
+    });
+    await perRoute.consume({ key: 'k', scope: 'GET /a' });
+    expect(
+      (await perRoute.consume({ key: 'k', scope: 'GET /b' })).allowed,
+    ).toBe(true);
+    const global = createRateLimiter({
+      backend: 'memory',
+      limits: { anon: 1 },
+      globalRateLimit: true,
+    });
+    await global.consume({ key: 'k', scope: 'GET /a' });
+    expect((await global.consume({ key: 'k', scope: 'GET /b' })).allowed).toBe(
+      false,
+    );
+  });
+
+  it('uses the Redis at REDIS_URL when given a URL', async () => {
+    const l = createRateLimiter({
+      backend: 'redis',
+      redisUrl: REDIS_URL,
+      keyPrefix: `${prefix}url:`,
+      limits: { anon: 2 },
+    });
+    const results = [];
+    for (let i = 0; i < 3; i++) {
+      results.push((await l.consume({ key: 'k' })).allowed);
+    }
+    await l.close();
+    expect(results).toEqual([true, true, false]);
+  });
+});
