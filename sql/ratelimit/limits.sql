@@ -81,7 +81,7 @@ begin
       message = 'rate limit exceeded',
       detail = format('retry after %s ms', verdict.retry_after_ms),
       hint = format('the %s role may make %s requests per %s seconds',
-        who, lim.capacity, extract(epoch from lim.period));
+        who, lim.capacity, pg_catalog.trim_scale(extract(epoch from lim.period)));
   end if;
 end
 $$;
