@@ -1,6 +1,17 @@
 export { type BucketState, type BucketStep, takeTokens } from './bucket.ts';
 export { RateLimitConfigError, RateLimitRequestError } from './errors.ts';
 export {
+  decideRequest,
+  type FetchRateLimitOptions,
+  type HttpDecision,
+  type Identity,
+  type RateLimitHttpOptions,
+  rateLimitHeaders,
+  rateLimitMiddleware,
+  type TooManyRequestsBody,
+  withRateLimit,
+} from './http.ts';
+export {
   type ConsumeRequest,
   createRateLimiter,
   type OnBackendError,
