@@ -1,4 +1,10 @@
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { loadConfig } from '../../src/config/load.ts';
 
 import {
   createRateLimiter,
@@ -6,6 +12,7 @@ import {
   type RateLimiter,
   RateLimitRequestError,
   type RateLimitResult,
+  rateLimiterFromConfig,
 } from '../../src/ratelimit/index.ts';
 import { freshDatabase, type TestDatabase } from '../support/db.ts';
 import { dropKeys, REDIS_URL, testRedis, uniquePrefix } from './support.ts';
@@ -213,5 +220,41 @@ describe('createRateLimiter', () => {
     }
     await l.close();
     expect(results).toEqual([true, true, false]);
+  });
+});
+
+describe('the ratelimit block of fluxbase.yaml', () => {
+  function configFile(text: string): string {
+    const file = join(tmpdir(), `fluxbase-ratelimit-${process.pid}.yaml`);
+    writeFileSync(file, text);
+    return file;
+  }
+
+  it('needs redis_url for the redis backend', () => {
+    const file = configFile('ratelimit:\n  backend: redis\n');
+    expect(() => loadConfig({ file, env: {} })).toThrow(
+      `invalid configuration in ${file} (1 problem):\n  ratelimit.redis_url (line 2): the redis backend needs redis_url (e.g. redis://127.0.0.1:6379)`,
+    );
+  });
+
+  it('makes the limiter the guide describes', async () => {
+    const file = configFile(
+      [
+        'ratelimit:',
+        '  backend: memory',
+        '  global_rate_limit: true',
+        '  window: 30s',
+        '  limits: { anonymous: 7 }',
+      ].join('\n'),
+    );
+    const { config } = loadConfig({ file, env: {} });
+    const l = rateLimiterFromConfig(config.ratelimit);
+    expect([l.backend, l.windowMs, l.globalRateLimit, l.limits]).toEqual([
+      'memory',
+      30_000,
+      true,
+      { anon: 7, authenticated: 1000, service_role: 10_000 },
+    ]);
+    expect((await l.consume({ key: 'k' })).limit).toBe(7);
   });
 });

@@ -186,8 +186,8 @@ describe('the Fetch API wrapper', () => {
   });
 
   it('adds the headers to a response whose headers are immutable', async () => {
-    const wrapped = withRateLimit(limiter(), () =>
-      Response.redirect('http://app.test/x'),
+    const wrapped = withRateLimit(limiter(), (_request: Request) =>
+      Response.redirect('http://app.test/x', 302),
     );
     const response = await wrapped(new Request('http://app.test/r'));
     expect(response.status).toBe(302);
