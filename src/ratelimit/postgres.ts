@@ -11,13 +11,15 @@ interface TakeRow {
 const TAKE = `select allowed, remaining, retry_after_ms, reset_ms
   from ratelimit.take($1, $2, $3::bigint * interval '1 millisecond', $4)`;
 
-const TAKE_AT = `select allowed, remaining, retry_after_ms, reset_ms
-  from ratelimit.take_at($1, $2, $3::bigint * interval '1 millisecond',
-    $4, $5)`;
-
 /**
  * Buckets in `ratelimit.buckets`, decided by `ratelimit.take()` on the
- * database's clock: shared by every instance that uses the database.
+ * database's clock: shared by every instance that uses the database. The
+ * role it connects as must be service_role (or be granted it) or own the
+ * pack.
+ *
+ * Limitation: `nowMs` is ignored, since the decision is always on the
+ * database's clock (`ratelimit.clock_ms()`, which a test database may
+ * replace).
  *
  * @example
  * const backend = new PostgresBackend(db);
@@ -32,17 +34,13 @@ export class PostgresBackend implements RateLimitBackend {
   }
 
   async take(request: TakeRequest): Promise<Decision> {
-    const { key, capacity, periodMs, cost, nowMs } = request;
-    const { rows } =
-      nowMs === undefined
-        ? await this.#db.query<TakeRow>(TAKE, [key, capacity, periodMs, cost])
-        : await this.#db.query<TakeRow>(TAKE_AT, [
-            key,
-            capacity,
-            periodMs,
-            cost,
-            nowMs,
-          ]);
+    const { key, capacity, periodMs, cost } = request;
+    const { rows } = await this.#db.query<TakeRow>(TAKE, [
+      key,
+      capacity,
+      periodMs,
+      cost,
+    ]);
     const row = rows[0]!;
     return {
       allowed: row.allowed,

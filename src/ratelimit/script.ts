@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 /**
  * The token bucket as one Lua script, run atomically by Redis on its own
  * clock (TIME) unless ARGV[4] gives the time. The same arithmetic as
- * takeTokens() and ratelimit.take_at(): whole units of 1/period of a token.
+ * takeTokens() and ratelimit.take(): whole units of 1/period of a token.
  * A bucket is a hash {t: units, u: updated ms} that expires a second after
  * it is full again, since a missing bucket is a full one.
  *

@@ -8,6 +8,8 @@ import { loadConfig } from '../../src/config/load.ts';
 
 import {
   createRateLimiter,
+  PostgresBackend,
+  type RateLimitBackend,
   RateLimitConfigError,
   type RateLimiter,
   RateLimitRequestError,
@@ -23,9 +25,31 @@ let t: TestDatabase;
 let now = 0;
 const clock = () => now;
 
+// The database decides on its own clock; this file's database reads the
+// time from a table instead, which the postgres backend below sets to the
+// time of each request, so that all three backends see the same times.
 beforeAll(async () => {
   t = await freshDatabase();
+  await t.db.exec(`
+    create table public.test_clock (ms bigint not null);
+    insert into public.test_clock values (0);
+    create or replace function ratelimit.clock_ms() returns bigint
+    language sql volatile
+    as $$ select ms from public.test_clock $$;
+  `);
 });
+
+function postgresAt(): RateLimitBackend {
+  const backend = new PostgresBackend(t.db);
+  return {
+    name: 'postgres',
+    async take(request) {
+      await t.db.query('update public.test_clock set ms = $1', [request.nowMs]);
+      return backend.take(request);
+    },
+    close: () => backend.close(),
+  };
+}
 afterAll(async () => {
   await dropKeys(redis, prefix);
   redis.disconnect();
@@ -36,8 +60,7 @@ const BACKENDS = ['memory', 'postgres', 'redis'] as const;
 
 function limiter(backend: (typeof BACKENDS)[number]): RateLimiter {
   return createRateLimiter({
-    backend,
-    db: t.db,
+    backend: backend === 'postgres' ? postgresAt() : backend,
     redis,
     keyPrefix: `${prefix}${backend}:`,
     limits: { anonymous: 5, authenticated: 8, service_role: 20 },
