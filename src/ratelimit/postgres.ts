@@ -1,15 +1,22 @@
 import type { Queryable } from '../db/shared.ts';
 import type { Decision, RateLimitBackend, TakeRequest } from './shared.ts';
 
-interface TakeRow {
-  allowed: boolean;
-  remaining: number;
-  retry_after_ms: string | number;
-  reset_ms: string | number;
-}
+// In the select list, not `select * from`: a function scan costs a sixth
+// of the throughput. The row comes back as the text of a record of four
+// numbers and booleans, `(t,1,0,40000)`.
+const TAKE = `select ratelimit.take($1, $2,
+  $3::bigint * interval '1 millisecond', $4)::text as r`;
 
-const TAKE = `select allowed, remaining, retry_after_ms, reset_ms
-  from ratelimit.take($1, $2, $3::bigint * interval '1 millisecond', $4)`;
+/** Reads `(t,1,0,40000)`. */
+function parseRecord(text: string): Decision {
+  const [allowed, remaining, retry, reset] = text.slice(1, -1).split(',');
+  return {
+    allowed: allowed === 't',
+    remaining: Number(remaining),
+    retryAfterMs: Number(retry),
+    resetMs: Number(reset),
+  };
+}
 
 /**
  * Buckets in `ratelimit.buckets`, decided by `ratelimit.take()` on the
@@ -35,19 +42,13 @@ export class PostgresBackend implements RateLimitBackend {
 
   async take(request: TakeRequest): Promise<Decision> {
     const { key, capacity, periodMs, cost } = request;
-    const { rows } = await this.#db.query<TakeRow>(TAKE, [
+    const { rows } = await this.#db.query<{ r: string }>(TAKE, [
       key,
       capacity,
       periodMs,
       cost,
     ]);
-    const row = rows[0]!;
-    return {
-      allowed: row.allowed,
-      remaining: row.remaining,
-      retryAfterMs: Number(row.retry_after_ms),
-      resetMs: Number(row.reset_ms),
-    };
+    return parseRecord(rows[0]!.r);
   }
 
   /** The database belongs to the caller; nothing to close. */

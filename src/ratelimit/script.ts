@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
  * The token bucket as one Lua script, run atomically by Redis on its own
  * clock (TIME) unless ARGV[4] gives the time. The same arithmetic as
  * takeTokens() and ratelimit.take(): whole units of 1/period of a token.
- * A bucket is a hash {t: units, u: updated ms} that expires a second after
+ * A bucket is the string `units:updated ms`, which expires a second after
  * it is full again, since a missing bucket is a full one.
  *
  * KEYS[1] bucket; ARGV: capacity, period ms, cost, [now ms].
@@ -23,27 +23,24 @@ local full = capacity * period
 local need = cost * period
 local units = full
 local updated = now
-local state = redis.call('HMGET', KEYS[1], 't', 'u')
-if state[1] then
-  updated = tonumber(state[2])
+local state = redis.call('GET', KEYS[1])
+if state then
+  local sep = string.find(state, ':', 1, true)
+  updated = tonumber(string.sub(state, sep + 1))
   local elapsed = math.min(math.max(now - updated, 0), period)
-  units = math.min(full, tonumber(state[1]) + elapsed * capacity)
+  units = math.min(full, tonumber(string.sub(state, 1, sep - 1))
+    + elapsed * capacity)
 end
-local allowed = 0
-if units >= need then
-  allowed = 1
-  units = units - need
+if units < need then
+  return {0, math.floor(units / period),
+    math.floor((need - units + capacity - 1) / capacity),
+    math.floor((full - units + capacity - 1) / capacity)}
 end
+units = units - need
 local reset = math.floor((full - units + capacity - 1) / capacity)
-local retry = 0
-if allowed == 0 then
-  retry = math.floor((need - units + capacity - 1) / capacity)
-else
-  redis.call('HSET', KEYS[1], 't', string.format('%d', units),
-    'u', string.format('%d', math.max(updated, now)))
-  redis.call('PEXPIRE', KEYS[1], reset + 1000)
-end
-return {allowed, math.floor(units / period), retry, reset}
+redis.call('SET', KEYS[1],
+  string.format('%d:%d', units, math.max(updated, now)), 'PX', reset + 1000)
+return {1, math.floor(units / period), 0, reset}
 `;
 
 /** The SHA-1 that EVALSHA names the script by. */
