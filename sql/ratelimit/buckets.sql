@@ -33,7 +33,9 @@ create policy buckets_owner on ratelimit.buckets
 create or replace function ratelimit.clock_ms() returns bigint
 language sql volatile
 as $$
-  select floor(extract(epoch from pg_catalog.clock_timestamp()) * 1000)::bigint
+  select pg_catalog.floor(
+    pg_catalog.date_part('epoch', pg_catalog.clock_timestamp()) * 1000
+  )::bigint
 $$;
 
 -- Raises the error for arguments take() cannot decide on. Returns bigint
@@ -88,9 +90,10 @@ create or replace function ratelimit.take(
 language plpgsql volatile
 as $$
 declare
-  ms bigint := floor(extract(epoch from period) * 1000)::bigint;
-  now_ms bigint := ratelimit.clock_ms();
+  ms bigint := pg_catalog.round(pg_catalog.date_part('epoch', period) * 1000);
 begin
+  -- The time is read once, in VALUES; the UPDATE sees it as
+  -- excluded.updated_ms.
   insert into ratelimit.buckets as b (key, tokens, updated_ms)
   values (
     take.key,
@@ -100,17 +103,21 @@ begin
       then (capacity - cost)::bigint * ms
       else ratelimit.refuse(take.key, capacity, ms, cost)
     end,
-    now_ms
+    ratelimit.clock_ms()
   )
   on conflict on constraint buckets_pkey do update
     set tokens = least(
           capacity::bigint * ms,
-          b.tokens + least(greatest(now_ms - b.updated_ms, 0), ms) * capacity
+          b.tokens
+            + least(greatest(excluded.updated_ms - b.updated_ms, 0), ms)
+            * capacity
         ) - cost::bigint * ms,
-        updated_ms = greatest(b.updated_ms, now_ms)
+        updated_ms = greatest(b.updated_ms, excluded.updated_ms)
     where least(
           capacity::bigint * ms,
-          b.tokens + least(greatest(now_ms - b.updated_ms, 0), ms) * capacity
+          b.tokens
+            + least(greatest(excluded.updated_ms - b.updated_ms, 0), ms)
+            * capacity
         ) >= cost::bigint * ms
   returning true, (b.tokens / ms)::integer, 0::bigint,
     (capacity::bigint * ms - b.tokens + capacity - 1) / capacity
@@ -126,7 +133,8 @@ begin
           (select least(
              capacity::bigint * ms,
              b.tokens
-               + least(greatest(now_ms - b.updated_ms, 0), ms) * capacity)
+               + least(greatest(ratelimit.clock_ms() - b.updated_ms, 0), ms)
+               * capacity)
              from ratelimit.buckets as b
             where b.key = take.key),
           capacity::bigint * ms) as units
