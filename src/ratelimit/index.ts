@@ -23,6 +23,7 @@ export {
   DEFAULT_LIMITS,
   type LimitsInput,
   limitRole,
+  purgeBuckets,
   type RoleLimits,
   resolveLimits,
   syncLimits,

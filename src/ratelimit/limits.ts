@@ -1,5 +1,6 @@
-import { durationMs } from '../config/duration.ts';
+import { parseDuration } from '../config/duration.ts';
 import type { RateLimitConfig } from '../config/schema.ts';
+import { DatabaseError } from '../db/errors.ts';
 import type { Queryable } from '../db/shared.ts';
 import { RateLimitConfigError } from './errors.ts';
 import { ROLES, type RoleName } from './shared.ts';
@@ -69,10 +70,10 @@ export function limitRole(role: string | undefined): RoleName {
 /** Milliseconds in a window given as text (`1m`) or a number of ms. */
 export function windowMs(window: string | number | undefined): number {
   if (window === undefined) return 60_000;
-  const ms = typeof window === 'number' ? window : durationMs(window);
-  if (!Number.isInteger(ms) || ms < 1) {
+  const ms = typeof window === 'number' ? window : parseDuration(window);
+  if (ms === undefined || !Number.isInteger(ms) || ms < 1) {
     throw new RateLimitConfigError(
-      `ratelimit.window: must be at least 1 millisecond (got ${String(window)})`,
+      `ratelimit.window: must be a duration of at least 1 ms such as 30s or 1m (got ${JSON.stringify(window)})`,
     );
   }
   return ms;
@@ -91,7 +92,8 @@ export async function syncLimits(
 ): Promise<RoleLimits> {
   const limits = resolveLimits(config.limits);
   const period = windowMs(config.window);
-  await db.query(
+  await packQuery(
+    db,
     `insert into ratelimit.limits (role, capacity, period)
      select role, capacity, $3::bigint * interval '1 millisecond'
        from unnest($1::text[], $2::int[]) as l(role, capacity)
@@ -100,4 +102,47 @@ export async function syncLimits(
     [Object.keys(limits), Object.values(limits), period],
   );
   return limits;
+}
+
+const NOT_INSTALLED = new Set(['3F000', '42P01', '42883']);
+
+/** Runs a query on the pack; says so when the pack is not installed. */
+async function packQuery<R>(
+  db: Queryable,
+  text: string,
+  values: unknown[],
+): Promise<R[]> {
+  try {
+    return (await db.query<R>(text, values)).rows;
+  } catch (error) {
+    if (error instanceof DatabaseError && NOT_INSTALLED.has(error.sqlState)) {
+      throw new RateLimitConfigError(
+        'the ratelimit schema is not installed in this database: run `fluxbase-cli migrate up` first',
+        { cause: error },
+      );
+    }
+    throw error;
+  }
+}
+
+/**
+ * Drops the buckets of `ratelimit.buckets` untouched for `olderThan`
+ * (default 1h); returns how many. A bucket idle for its whole window is
+ * full again, so this changes no decision while `olderThan` is at least
+ * the window.
+ *
+ * @example
+ * await purgeBuckets(db, '1h'); // 1234
+ */
+export async function purgeBuckets(
+  db: Queryable,
+  olderThan: string | number = '1h',
+): Promise<number> {
+  const ms = windowMs(olderThan);
+  const rows = await packQuery<{ n: string }>(
+    db,
+    `select ratelimit.purge($1::bigint * interval '1 millisecond') as n`,
+    [ms],
+  );
+  return Number(rows[0]!.n);
 }
