@@ -17,6 +17,10 @@ create unlogged table if not exists ratelimit.buckets (
   tokens bigint not null,
   updated_ms bigint not null
 );
+comment on column ratelimit.buckets.tokens is
+  'tokens left, in units of 1/period_ms of a token';
+comment on column ratelimit.buckets.updated_ms is
+  'when tokens was last written, in ms since the epoch (ratelimit.clock_ms)';
 alter table ratelimit.buckets enable row level security;
 alter table ratelimit.buckets force row level security;
 revoke all on ratelimit.buckets from public;
