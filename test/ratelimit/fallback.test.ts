@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createRateLimiter,
   type OnBackendError,
+  TAKE_SCRIPT_SHA,
 } from '../../src/ratelimit/index.ts';
 import { admitBound, testRedis } from './support.ts';
 
@@ -92,6 +93,15 @@ async function admittedOf(l: ReturnType<typeof limiter>, n: number) {
   }
   return admitted;
 }
+
+describe('the Redis script', () => {
+  it('is loaded again when Redis has forgotten it (NOSCRIPT)', async () => {
+    await redis.script('FLUSH');
+    const l = limiter('deny', []);
+    expect((await l.consume({ key: 'noscript' })).allowed).toBe(true);
+    expect(await redis.script('EXISTS', TAKE_SCRIPT_SHA)).toEqual([1]);
+  });
+});
 
 describe('Redis stopped mid-test', () => {
   it('hands over to the in-process limiter, logs once, and recovers', async () => {
