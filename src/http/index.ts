@@ -1,9 +1,9 @@
 export {
   clientAddress,
   fetchRequestInfo,
+  type HttpRequestInfo,
   type NodeLikeRequest,
   nodeRequestInfo,
-  type RequestInfo,
 } from './request.ts';
 export {
   fetchJson,

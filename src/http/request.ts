@@ -2,7 +2,7 @@
  * What the HTTP glue reads from a request, the same for Express/Connect
  * and for Fetch API handlers.
  */
-export interface RequestInfo {
+export interface HttpRequestInfo {
   method: string;
   /** The path without the query string. */
   path: string;
@@ -33,7 +33,7 @@ function pathOf(url: string): string {
  * const info = nodeRequestInfo(req);
  * info.header('user-agent');
  */
-export function nodeRequestInfo(req: NodeLikeRequest): RequestInfo {
+export function nodeRequestInfo(req: NodeLikeRequest): HttpRequestInfo {
   return {
     method: req.method ?? 'GET',
     path: pathOf(req.originalUrl ?? req.url ?? '/'),
@@ -56,7 +56,7 @@ export function nodeRequestInfo(req: NodeLikeRequest): RequestInfo {
 export function fetchRequestInfo(
   request: Request,
   remoteAddress?: string,
-): RequestInfo {
+): HttpRequestInfo {
   return {
     method: request.method,
     path: new URL(request.url).pathname,
@@ -82,7 +82,7 @@ function cleanAddress(address: string | undefined): string | undefined {
  * clientAddress(nodeRequestInfo(req), { trustProxy: true }); // '203.0.113.7'
  */
 export function clientAddress(
-  info: RequestInfo,
+  info: HttpRequestInfo,
   options: { trustProxy?: boolean | undefined } = {},
 ): string | undefined {
   if (options.trustProxy) {

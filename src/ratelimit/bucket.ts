@@ -1,4 +1,4 @@
-import type { Decision, TakeRequest } from './shared.ts';
+import type { BucketDecision, TakeRequest } from './shared.ts';
 
 /**
  * A bucket's state. Tokens are counted in units of 1/periodMs of a token,
@@ -12,7 +12,7 @@ export interface BucketState {
 
 /** A decision and, when it passed, the bucket's new state. */
 export interface BucketStep {
-  decision: Decision;
+  decision: BucketDecision;
   next: BucketState | undefined;
 }
 

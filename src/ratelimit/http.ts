@@ -1,9 +1,9 @@
 import {
   clientAddress,
   fetchRequestInfo,
+  type HttpRequestInfo,
   type NodeLikeRequest,
   nodeRequestInfo,
-  type RequestInfo,
 } from '../http/request.ts';
 import {
   fetchJson,
@@ -18,7 +18,7 @@ import { limitRole } from './limits.ts';
 import type { RateLimitResult } from './shared.ts';
 
 /** Who made a request, when an auth layer knows. */
-export interface Identity {
+export interface RateLimitIdentity {
   /** The user's id; the bucket is the user's rather than the address's. */
   userId?: string | undefined;
   /** The request role (default: authenticated with a user id, else anon). */
@@ -30,7 +30,7 @@ export interface RateLimitHttpOptions<Req> {
   /** Whether X-Forwarded-For / X-Real-IP count (`ratelimit.trust_proxy`). */
   trustProxy?: boolean;
   /** Who made the request; undefined for an anonymous one. */
-  identify?: (req: Req) => Identity | undefined;
+  identify?: (req: Req) => RateLimitIdentity | undefined;
   /** Tokens the request costs (default 1). */
   cost?: (req: Req) => number;
 }
@@ -95,8 +95,8 @@ function tooManyRequests(result: RateLimitResult): TooManyRequestsBody {
  */
 export async function decideRequest(
   limiter: RateLimiter,
-  info: RequestInfo,
-  identity: Identity | undefined,
+  info: HttpRequestInfo,
+  identity: RateLimitIdentity | undefined,
   options: { trustProxy?: boolean | undefined; cost?: number } = {},
 ): Promise<HttpDecision> {
   const userId = identity?.userId || undefined;
@@ -114,7 +114,7 @@ export async function decideRequest(
 }
 
 /** Claims an auth middleware left on `req.auth` (`sub`, `role`). */
-function claimsIdentity(req: NodeLikeRequest): Identity | undefined {
+function claimsIdentity(req: NodeLikeRequest): RateLimitIdentity | undefined {
   const auth = (req as { auth?: { sub?: unknown; role?: unknown } }).auth;
   if (!auth) return undefined;
   return {

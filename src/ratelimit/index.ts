@@ -4,8 +4,8 @@ export {
   decideRequest,
   type FetchRateLimitOptions,
   type HttpDecision,
-  type Identity,
   type RateLimitHttpOptions,
+  type RateLimitIdentity,
   rateLimitHeaders,
   rateLimitMiddleware,
   type TooManyRequestsBody,
@@ -38,10 +38,10 @@ export {
 } from './redis.ts';
 export { TAKE_SCRIPT, TAKE_SCRIPT_SHA } from './script.ts';
 export {
-  type Decision,
+  type BucketDecision,
+  RATE_LIMIT_ROLES,
   type RateLimitBackend,
   type RateLimitResult,
-  ROLES,
   type RoleName,
   type TakeRequest,
 } from './shared.ts';

@@ -14,7 +14,7 @@ import { MemoryBackend } from './memory.ts';
 import { PostgresBackend } from './postgres.ts';
 import { RedisBackend } from './redis.ts';
 import type {
-  Decision,
+  BucketDecision,
   RateLimitBackend,
   RateLimitResult,
   RoleName,
@@ -172,7 +172,7 @@ export class RateLimiter {
     return { key, capacity: limit, periodMs: this.windowMs, cost, nowMs };
   }
 
-  async #decide(take: TakeRequest): Promise<Decision> {
+  async #decide(take: TakeRequest): Promise<BucketDecision> {
     const now = Date.now();
     if (this.#failingSince !== undefined && now < this.#nextProbe) {
       return this.#fallback(take);
@@ -211,7 +211,7 @@ export class RateLimiter {
     return 'an in-process limiter decides';
   }
 
-  #fallback(take: TakeRequest): Promise<Decision> | Decision {
+  #fallback(take: TakeRequest): Promise<BucketDecision> | BucketDecision {
     if (this.#onError === 'local') return this.#local.take(take);
     if (this.#onError === 'deny') return this.#denied();
     return {
@@ -222,7 +222,7 @@ export class RateLimiter {
     };
   }
 
-  #denied(): Decision {
+  #denied(): BucketDecision {
     return {
       allowed: false,
       remaining: 0,

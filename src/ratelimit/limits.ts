@@ -3,7 +3,7 @@ import type { RateLimitConfig } from '../config/schema.ts';
 import { DatabaseError } from '../db/errors.ts';
 import type { Queryable } from '../db/shared.ts';
 import { RateLimitConfigError } from './errors.ts';
-import { ROLES, type RoleName } from './shared.ts';
+import { RATE_LIMIT_ROLES, type RoleName } from './shared.ts';
 
 /** Requests per window for each role. */
 export type RoleLimits = Record<RoleName, number>;
@@ -62,7 +62,7 @@ export function resolveLimits(input: LimitsInput = {}): RoleLimits {
  * limitRole('custom'); // 'anon'
  */
 export function limitRole(role: string | undefined): RoleName {
-  return (ROLES as readonly string[]).includes(role ?? '')
+  return (RATE_LIMIT_ROLES as readonly string[]).includes(role ?? '')
     ? (role as RoleName)
     : 'anon';
 }

@@ -1,5 +1,9 @@
 import { type BucketState, takeTokens, unitsAt } from './bucket.ts';
-import type { Decision, RateLimitBackend, TakeRequest } from './shared.ts';
+import type {
+  BucketDecision,
+  RateLimitBackend,
+  TakeRequest,
+} from './shared.ts';
 
 export interface MemoryBackendOptions {
   /** Milliseconds since the epoch (default Date.now). */
@@ -37,7 +41,7 @@ export class MemoryBackend implements RateLimitBackend {
     return this.#buckets.size;
   }
 
-  async take(request: TakeRequest): Promise<Decision> {
+  async take(request: TakeRequest): Promise<BucketDecision> {
     const now = request.nowMs ?? this.#clock();
     const step = takeTokens(this.#buckets.get(request.key), request, now);
     if (step.next) {

@@ -1,5 +1,9 @@
 import type { Queryable } from '../db/shared.ts';
-import type { Decision, RateLimitBackend, TakeRequest } from './shared.ts';
+import type {
+  BucketDecision,
+  RateLimitBackend,
+  TakeRequest,
+} from './shared.ts';
 
 // In the select list, not `select * from`: a function scan costs a sixth
 // of the throughput. The row comes back as the text of a record of four
@@ -8,7 +12,7 @@ const TAKE = `select ratelimit.take($1, $2,
   $3::bigint * interval '1 millisecond', $4)::text as r`;
 
 /** Reads `(t,1,0,40000)`. */
-function parseRecord(text: string): Decision {
+function parseRecord(text: string): BucketDecision {
   const [allowed, remaining, retry, reset] = text.slice(1, -1).split(',');
   return {
     allowed: allowed === 't',
@@ -40,7 +44,7 @@ export class PostgresBackend implements RateLimitBackend {
     this.#db = db;
   }
 
-  async take(request: TakeRequest): Promise<Decision> {
+  async take(request: TakeRequest): Promise<BucketDecision> {
     const { key, capacity, periodMs, cost } = request;
     const { rows } = await this.#db.query<{ r: string }>(TAKE, [
       key,

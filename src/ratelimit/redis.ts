@@ -1,7 +1,11 @@
 import { Redis } from 'ioredis';
 
 import { TAKE_SCRIPT, TAKE_SCRIPT_SHA } from './script.ts';
-import type { Decision, RateLimitBackend, TakeRequest } from './shared.ts';
+import type {
+  BucketDecision,
+  RateLimitBackend,
+  TakeRequest,
+} from './shared.ts';
 
 export interface RedisBackendOptions {
   /** A client to use (left open on close); else one is made from `url`. */
@@ -67,7 +71,7 @@ export class RedisBackend implements RateLimitBackend {
     return `${this.#prefix}{${key}}`;
   }
 
-  async take(request: TakeRequest): Promise<Decision> {
+  async take(request: TakeRequest): Promise<BucketDecision> {
     if (this.#ready) await this.#ready;
     const args = [request.capacity, request.periodMs, request.cost];
     if (request.nowMs !== undefined) args.push(request.nowMs);

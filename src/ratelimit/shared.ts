@@ -1,11 +1,15 @@
 /** The request roles that have limits of their own. */
-export const ROLES = ['anon', 'authenticated', 'service_role'] as const;
+export const RATE_LIMIT_ROLES = [
+  'anon',
+  'authenticated',
+  'service_role',
+] as const;
 
 /** A request role: `anon`, `authenticated` or `service_role`. */
-export type RoleName = (typeof ROLES)[number];
+export type RoleName = (typeof RATE_LIMIT_ROLES)[number];
 
 /** What a bucket says about one request. */
-export interface Decision {
+export interface BucketDecision {
   allowed: boolean;
   /** Whole tokens left after this request. */
   remaining: number;
@@ -16,7 +20,7 @@ export interface Decision {
 }
 
 /** A decision with the limit it was made against. */
-export interface RateLimitResult extends Decision {
+export interface RateLimitResult extends BucketDecision {
   /** The bucket's capacity: requests per window. */
   limit: number;
 }
@@ -42,7 +46,7 @@ export interface TakeRequest {
 export interface RateLimitBackend {
   /** `postgres`, `redis` or `memory`. */
   readonly name: string;
-  take(request: TakeRequest): Promise<Decision>;
+  take(request: TakeRequest): Promise<BucketDecision>;
   /** Frees what the backend opened itself. */
   close(): Promise<void>;
 }
