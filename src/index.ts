@@ -8,5 +8,7 @@ export {
   RefusedError,
   UsageError,
 } from './errors.ts';
+export * from './http/index.ts';
 export * from './migrate/index.ts';
+export * from './ratelimit/index.ts';
 export { parseTap, runTap, type TapResult } from './testing/tap.ts';

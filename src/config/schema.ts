@@ -72,22 +72,33 @@ const security = z.strictObject({
 
 const limit = z.number().int().min(0);
 
-const ratelimit = z.strictObject({
-  enabled: z.boolean().default(true),
-  backend: z.enum(['postgres', 'redis', 'memory']).default('postgres'),
-  redis_url: z.string().min(1).optional(),
-  global_rate_limit: z.boolean().default(false),
-  window: duration.default('1m'),
-  limits: z
-    .strictObject({
-      anonymous: limit.default(100),
-      authenticated: limit.default(1000),
-      service_role: limit.default(10000),
-    })
-    .default({ anonymous: 100, authenticated: 1000, service_role: 10000 }),
-  on_backend_error: z.enum(['deny', 'allow', 'local']).default('local'),
-  trust_proxy: z.boolean().default(false),
-});
+const ratelimit = z
+  .strictObject({
+    enabled: z.boolean().default(true),
+    backend: z.enum(['postgres', 'redis', 'memory']).default('postgres'),
+    redis_url: z.string().min(1).optional(),
+    global_rate_limit: z.boolean().default(false),
+    window: duration.default('1m'),
+    limits: z
+      .strictObject({
+        anonymous: limit.default(100),
+        authenticated: limit.default(1000),
+        service_role: limit.default(10000),
+      })
+      .default({ anonymous: 100, authenticated: 1000, service_role: 10000 }),
+    on_backend_error: z.enum(['deny', 'allow', 'local']).default('local'),
+    trust_proxy: z.boolean().default(false),
+  })
+  .superRefine((section, ctx) => {
+    if (section.backend === 'redis' && section.redis_url === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['redis_url'],
+        message:
+          'the redis backend needs redis_url (e.g. redis://127.0.0.1:6379)',
+      });
+    }
+  });
 
 const server = z.strictObject({
   public_url: z.string().url().optional(),

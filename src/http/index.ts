@@ -1,0 +1,15 @@
+export {
+  clientAddress,
+  fetchRequestInfo,
+  type HttpRequestInfo,
+  type NodeLikeRequest,
+  nodeRequestInfo,
+} from './request.ts';
+export {
+  fetchJson,
+  type HeaderMap,
+  type NodeLikeResponse,
+  sendNodeJson,
+  setNodeHeaders,
+  withFetchHeaders,
+} from './response.ts';
