@@ -1,3 +1,9 @@
+import {
+  type NodeLikeResponse,
+  setNodeHeaders,
+  withFetchHeaders,
+} from './response.ts';
+
 /** The security guide's response headers, before any override. */
 export const DEFAULT_SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'X-Content-Type-Options': 'nosniff',
@@ -34,4 +40,35 @@ export function securityHeaders(
     else headers[key] = value;
   }
   return headers;
+}
+
+/**
+ * Express/Connect middleware that sets the security headers on every
+ * response before the next handler runs.
+ *
+ * @example
+ * app.use(securityHeadersMiddleware(config.server.security_headers));
+ */
+export function securityHeadersMiddleware(overrides: HeaderOverrides = {}) {
+  const headers = securityHeaders(overrides);
+  return (_req: unknown, res: NodeLikeResponse, next: () => void): void => {
+    setNodeHeaders(res, headers);
+    next();
+  };
+}
+
+/**
+ * Wraps a Fetch API handler (Hono, Next.js route handlers, Bun) so that
+ * its responses carry the security headers.
+ *
+ * @example
+ * export const GET = withSecurityHeaders(async () => new Response('ok'));
+ */
+export function withSecurityHeaders<A extends unknown[]>(
+  handler: (...args: A) => Response | Promise<Response>,
+  overrides: HeaderOverrides = {},
+) {
+  const headers = securityHeaders(overrides);
+  return async (...args: A): Promise<Response> =>
+    withFetchHeaders(await handler(...args), headers);
 }

@@ -1,4 +1,11 @@
 export {
+  DEFAULT_SECURITY_HEADERS,
+  type HeaderOverrides,
+  securityHeaders,
+  securityHeadersMiddleware,
+  withSecurityHeaders,
+} from './headers.ts';
+export {
   clientAddress,
   fetchRequestInfo,
   type HttpRequestInfo,

@@ -1,6 +1,13 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
 import { describe, expect, it } from 'vitest';
 
-import { securityHeaders } from '../../src/http/headers.ts';
+import {
+  securityHeaders,
+  securityHeadersMiddleware,
+  withSecurityHeaders,
+} from '../../src/http/headers.ts';
 
 describe('securityHeaders', () => {
   it("gives the guide's five headers by default", () => {
@@ -27,5 +34,51 @@ describe('securityHeaders', () => {
       'Content-Security-Policy': "default-src 'self' cdn.example.com",
       'Referrer-Policy': 'no-referrer',
     });
+  });
+});
+
+describe('security headers on a real server', () => {
+  it('sets them through the Express/Connect middleware', async () => {
+    const middleware = securityHeadersMiddleware({
+      'X-Frame-Options': 'SAMEORIGIN',
+    });
+    const server = createServer((req, res) => {
+      middleware(req, res, () => res.end('ok'));
+    });
+    await new Promise<void>((resolve) =>
+      server.listen(0, '127.0.0.1', resolve),
+    );
+    try {
+      const { port } = server.address() as AddressInfo;
+      const response = await fetch(`http://127.0.0.1:${port}/`);
+      expect(await response.text()).toBe('ok');
+      expect(response.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+      expect(response.headers.get('strict-transport-security')).toBe(
+        'max-age=31536000; includeSubDomains',
+      );
+      expect(response.headers.get('content-security-policy')).toBe(
+        "default-src 'self'",
+      );
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  it('adds them to a Fetch handler, also to an immutable response', async () => {
+    const plain = withSecurityHeaders(
+      () => new Response('hi', { status: 201 }),
+    );
+    const immutable = withSecurityHeaders(() =>
+      Response.redirect('https://example.com/', 302),
+    );
+
+    const first = await plain(new Request('http://localhost/'));
+    expect(first.status).toBe(201);
+    expect(await first.text()).toBe('hi');
+    expect(first.headers.get('x-content-type-options')).toBe('nosniff');
+
+    const second = await immutable();
+    expect(second.status).toBe(302);
+    expect(second.headers.get('x-frame-options')).toBe('DENY');
   });
 });

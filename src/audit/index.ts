@@ -1,0 +1,6 @@
+export {
+  type AuditItem,
+  type AuditOptions,
+  formatAuditItem,
+  runAudit,
+} from './checklist.ts';
