@@ -66,7 +66,7 @@ describe('security headers on a real server', () => {
 
   it('adds them to a Fetch handler, also to an immutable response', async () => {
     const plain = withSecurityHeaders(
-      () => new Response('hi', { status: 201 }),
+      (_request: Request) => new Response('hi', { status: 201 }),
     );
     const immutable = withSecurityHeaders(() =>
       Response.redirect('https://example.com/', 302),
