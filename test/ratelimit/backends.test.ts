@@ -256,7 +256,7 @@ describe('the ratelimit block of fluxbase.yaml', () => {
   it('needs redis_url for the redis backend', () => {
     const file = configFile('ratelimit:\n  backend: redis\n');
     expect(() => loadConfig({ file, env: {} })).toThrow(
-      `invalid configuration in ${file} (1 problem):\n  ratelimit.redis_url (line 2): the redis backend needs redis_url (e.g. redis://127.0.0.1:6379)`,
+      `invalid configuration in ${file} (1 problem):\n  ratelimit.redis_url (line 1): the redis backend needs redis_url (e.g. redis://127.0.0.1:6379)`,
     );
   });
 
