@@ -5,7 +5,7 @@ import { lintDatabase } from '../lint/runner.ts';
 import type { Finding } from '../lint/shared.ts';
 
 /** One line of the security checklist. */
-export interface AuditItem {
+export interface ChecklistItem {
   id: string;
   title: string;
   ok: boolean;
@@ -15,14 +15,14 @@ export interface AuditItem {
   fix?: string;
 }
 
-export interface AuditOptions {
+export interface ChecklistOptions {
   loaded: LoadedConfig;
   db: Queryable & Parameters<typeof lintDatabase>[0]['db'];
   /** Oldest an active encryption key may be (default 90 days). */
   maxKeyAgeDays?: number;
 }
 
-type Check = (o: AuditOptions) => Promise<AuditItem> | AuditItem;
+type Check = (o: ChecklistOptions) => Promise<ChecklistItem> | ChecklistItem;
 
 /** Rules whose findings mean that a table's rows are not protected. */
 const RLS_RULES = new Set([
@@ -34,11 +34,11 @@ const RLS_RULES = new Set([
   'sensitive_columns_without_rls',
 ]);
 
-function pass(id: string, title: string): AuditItem {
+function pass(id: string, title: string): ChecklistItem {
   return { id, title, ok: true };
 }
 
-function fail(id: string, title: string, detail: string, fix: string): AuditItem {
+function fail(id: string, title: string, detail: string, fix: string): ChecklistItem {
   return { id, title, ok: false, detail, fix };
 }
 
@@ -187,17 +187,17 @@ const CHECKS: readonly Check[] = [
  * database, one item per line of the guide.
  *
  * @example
- * const items = await runAudit({ loaded, db });
+ * const items = await runChecklist({ loaded, db });
  * const failed = items.filter((i) => !i.ok);
  */
-export async function runAudit(options: AuditOptions): Promise<AuditItem[]> {
-  const items: AuditItem[] = [];
+export async function runChecklist(options: ChecklistOptions): Promise<ChecklistItem[]> {
+  const items: ChecklistItem[] = [];
   for (const check of CHECKS) items.push(await check(options));
   return items;
 }
 
 /** An item as one line: `✓ title` or `✗ title: detail. Fix: …`. */
-export function formatAuditItem(item: AuditItem): string {
+export function formatChecklistItem(item: ChecklistItem): string {
   if (item.ok) return `✓ ${item.title}`;
   return `✗ ${item.title}: ${item.detail}. Fix: ${item.fix}`;
 }

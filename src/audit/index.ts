@@ -1,6 +1,6 @@
 export {
-  type AuditItem,
-  type AuditOptions,
-  formatAuditItem,
-  runAudit,
+  type ChecklistItem,
+  type ChecklistOptions,
+  formatChecklistItem,
+  runChecklist,
 } from './checklist.ts';
