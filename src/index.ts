@@ -9,3 +9,4 @@ export {
 } from './errors.ts';
 export * from './migrate/index.ts';
 export { parseTap, runTap, type TapResult } from './testing/tap.ts';
+export * from './vault/index.ts';

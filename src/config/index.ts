@@ -4,7 +4,16 @@ export {
   type ConfigProblem,
   formatPath,
   formatProblem,
+  KeySourceError,
 } from './errors.ts';
+export {
+  type KeyWrapper,
+  keyBytes,
+  type ResolvedKeys,
+  type ResolveOptions,
+  resolveKeys,
+} from './keys.ts';
+export { kmsWrapper } from './kms.ts';
 export {
   ENVIRONMENTS,
   type Environment,
@@ -26,3 +35,4 @@ export {
   type RateLimitConfig,
   VAULT_REF,
 } from './schema.ts';
+export { parseKvRef, readVaultKv } from './vault-kv.ts';

@@ -1,0 +1,352 @@
+import { performance } from 'node:perf_hooks';
+
+import type { Queryable } from '../db/shared.ts';
+import { UsageError } from '../errors.ts';
+import { DecryptionError, KeyStateError } from './errors.ts';
+import { recordEvent, setKeyState } from './registry.ts';
+import { hex, sealedOf, type Vault } from './store.ts';
+
+/** How far a re-encryption has come, for a progress bar. */
+export interface RotationProgress {
+  /** Secrets at the old version when the run started. */
+  total: number;
+  reEncrypted: number;
+  failed: number;
+  seconds: number;
+}
+
+export interface ReEncryptOptions {
+  fromVersion: number;
+  toVersion: number;
+  /** Secrets per transaction (default 100). */
+  batchSize?: number;
+  /** Workers, each on its own connection (default 4; 1 embedded). */
+  concurrency?: number;
+  /** Stops after the batches in flight when aborted. */
+  signal?: AbortSignal;
+  onProgress?: (progress: RotationProgress) => void;
+  /** For rollback: the job kind, and no active-version check. */
+  kind?: 'rotate' | 'rollback';
+}
+
+/** A secret that could not be re-encrypted, and why. */
+export interface RotationFailure {
+  name: string;
+  reason: string;
+}
+
+/** What one run did (the guide's summary, as data). */
+export interface ReEncryptResult {
+  jobId: number;
+  fromVersion: number;
+  toVersion: number;
+  /** Every secret in the vault when the run started. */
+  scanned: number;
+  /** Secrets this run decrypted and encrypted again. */
+  reEncrypted: number;
+  /** Already at the new version when the run started. */
+  alreadyCurrent: number;
+  /** Rows this run changed in the database. */
+  updated: number;
+  /** Moved meanwhile by another run. */
+  skipped: number;
+  failed: RotationFailure[];
+  /** Still at the old version at the end. */
+  remaining: number;
+  interrupted: boolean;
+  seconds: number;
+}
+
+/** A run's counters, shared by its workers. */
+interface RunState {
+  vault: Vault;
+  from: number;
+  to: number;
+  size: number;
+  failed: Map<string, RotationFailure>;
+  reEncrypted: number;
+  updated: number;
+  skipped: number;
+  signal: AbortSignal | undefined;
+}
+
+interface Row {
+  id: string;
+  name: string;
+  ciphertext: Uint8Array;
+  nonce: Uint8Array;
+}
+
+/** A heartbeat older than this marks a `running` job as interrupted. */
+const STALE_SECONDS = 30;
+
+function check(vault: Vault, options: ReEncryptOptions): void {
+  const { fromVersion: from, toVersion: to } = options;
+  if (from === to) {
+    throw new UsageError(`--from-version and --to-version are both ${from}`);
+  }
+  const active = vault.keyring.active;
+  if (options.kind !== 'rollback' && to !== active) {
+    throw new KeyStateError(
+      `key version ${to} is not the active key version (${active ?? 'none'}): set security.encryption.active_key_version: ${to} first, so that new secrets use it too`,
+    );
+  }
+  if (!vault.keyring.has(from)) {
+    throw new KeyStateError(
+      `key version ${from} is not configured, so its secrets cannot be decrypted: add it to security.encryption.keys`,
+    );
+  }
+}
+
+async function counts(q: Queryable, from: number, to: number) {
+  const { rows } = await q.query<{ total: string; old: string; cur: string }>(
+    `select count(*) as total,
+            count(*) filter (where key_version = $1) as old,
+            count(*) filter (where key_version = $2) as cur
+     from vault.secrets`,
+    [from, to],
+  );
+  const row = rows[0]!;
+  return {
+    total: Number(row.total),
+    old: Number(row.old),
+    current: Number(row.cur),
+  };
+}
+
+async function startJob(
+  q: Queryable,
+  options: ReEncryptOptions,
+  scanned: number,
+) {
+  await q.query(
+    `update vault.rotation_jobs
+     set status = 'interrupted', finished_at = now(),
+         error = 'no heartbeat: the run was stopped'
+     where status = 'running'
+       and heartbeat_at < now() - make_interval(secs => $1)`,
+    [STALE_SECONDS],
+  );
+  const { rows } = await q.query<{ id: string }>(
+    `insert into vault.rotation_jobs (kind, from_version, to_version, scanned)
+     values ($1, $2, $3, $4) returning id`,
+    [options.kind ?? 'rotate', options.fromVersion, options.toVersion, scanned],
+  );
+  return Number(rows[0]!.id);
+}
+
+async function beat(q: Queryable, jobId: number, state: RunState) {
+  await q.query(
+    `update vault.rotation_jobs
+     set re_encrypted = $2, skipped = $3, failed = $4, heartbeat_at = now()
+     where id = $1`,
+    [jobId, state.reEncrypted, state.skipped, state.failed.size],
+  );
+}
+
+async function finishJob(
+  q: Queryable,
+  jobId: number,
+  state: RunState,
+  status: 'completed' | 'failed' | 'interrupted',
+  error?: string,
+) {
+  await beat(q, jobId, state);
+  await q.query(
+    `update vault.rotation_jobs
+     set status = $2, finished_at = now(), error = $3 where id = $1`,
+    [jobId, status, error ?? null],
+  );
+}
+
+function reseal(state: RunState, rows: Row[]) {
+  const cols = { id: [] as string[], c: [] as string[], n: [] as string[] };
+  for (const row of rows) {
+    const from = { id: row.id, name: row.name, version: state.from };
+    const to = { ...from, version: state.to };
+    try {
+      const next = state.vault.keyring.reseal(from, to, sealedOf(row));
+      cols.id.push(row.id);
+      cols.c.push(hex(next.ciphertext));
+      cols.n.push(hex(next.nonce));
+    } catch (error) {
+      if (!(error instanceof DecryptionError)) throw error;
+      state.failed.set(row.id, { name: row.name, reason: error.message });
+    }
+  }
+  return cols;
+}
+
+/**
+ * One batch, one transaction: lock up to `size` rows still at the old
+ * version (skipping rows another worker holds, or waiting for them when
+ * `wait`), re-encrypt them in memory, write back only rows still at the
+ * old version. Returns how many rows it locked.
+ */
+async function batch(state: RunState, wait: boolean): Promise<number> {
+  return state.vault.db.transaction(async (tx) => {
+    const { rows } = await tx.query<Row>(
+      `select id, name, ciphertext, nonce from vault.secrets
+       where key_version = $1 and not (id = any($3::uuid[]))
+       order by key_version, id limit $2
+       for update${wait ? '' : ' skip locked'}`,
+      [state.from, state.size, [...state.failed.keys()]],
+    );
+    if (rows.length === 0) return 0;
+    const cols = reseal(state, rows);
+    if (cols.id.length === 0) return rows.length;
+    const { rowCount } = await tx.query(
+      `update vault.secrets s
+       set ciphertext = pg_catalog.decode(u.c, 'hex'),
+           nonce = pg_catalog.decode(u.n, 'hex'),
+           key_version = $4, updated_at = pg_catalog.now()
+       from unnest($1::uuid[], $2::text[], $3::text[])
+         as u(id, c, n)
+       where s.id = u.id and s.key_version = $5`,
+      [cols.id, cols.c, cols.n, state.to, state.from],
+    );
+    state.reEncrypted += cols.id.length;
+    state.updated += rowCount;
+    state.skipped += cols.id.length - rowCount;
+    return rows.length;
+  });
+}
+
+async function worker(state: RunState, wait: boolean): Promise<void> {
+  while (!state.signal?.aborted) {
+    if ((await batch(state, wait)) === 0) return;
+  }
+}
+
+function stateFor(vault: Vault, options: ReEncryptOptions): RunState {
+  return {
+    vault,
+    from: options.fromVersion,
+    to: options.toVersion,
+    size: options.batchSize ?? 100,
+    failed: new Map(),
+    reEncrypted: 0,
+    updated: 0,
+    skipped: 0,
+    signal: options.signal,
+  };
+}
+
+/**
+ * Re-encrypts every secret at `fromVersion` with `toVersion`, in batches
+ * of one transaction each, by several workers on their own connections.
+ * Progress is the rows themselves: an interruption at any moment loses
+ * nothing and a second run continues where the first stopped; two runs at
+ * once share the work. Secrets that do not decrypt stay as they are and
+ * are reported.
+ *
+ * @example
+ * const result = await reEncrypt(vault, { fromVersion: 1, toVersion: 2 });
+ * result.remaining; // 0
+ */
+export async function reEncrypt(
+  vault: Vault,
+  options: ReEncryptOptions,
+): Promise<ReEncryptResult> {
+  const started = performance.now();
+  await vault.ready();
+  check(vault, options);
+  await vault.ensureEncryptable(options.toVersion);
+
+  const db = vault.db;
+  const before = await counts(db, options.fromVersion, options.toVersion);
+  const jobId = await startJob(db, options, before.total);
+  await recordEvent(db, {
+    kind: `${options.kind ?? 'rotate'}_started`,
+    jobId,
+    version: options.toVersion,
+    actor: vault.actor,
+    detail: { from: options.fromVersion, to: options.toVersion },
+  });
+
+  const state = stateFor(vault, options);
+  const seconds = () => (performance.now() - started) / 1000;
+  const progress = () =>
+    options.onProgress?.({
+      total: before.old,
+      reEncrypted: state.reEncrypted,
+      failed: state.failed.size,
+      seconds: seconds(),
+    });
+  const timer = setInterval(() => {
+    progress();
+    beat(db, jobId, state).catch(() => undefined);
+  }, 1000);
+
+  try {
+    await runWorkers(state, options, db.kind === 'embedded');
+  } catch (error) {
+    clearInterval(timer);
+    const message = (error as Error).message;
+    await finishJob(db, jobId, state, 'failed', message).catch(() => null);
+    throw error;
+  }
+  clearInterval(timer);
+  progress();
+
+  const after = await counts(db, options.fromVersion, options.toVersion);
+  const interrupted = Boolean(options.signal?.aborted) && after.old > 0;
+  await finishJob(db, jobId, state, interrupted ? 'interrupted' : 'completed');
+  await closeOut(vault, options, jobId, state, after.old);
+
+  return {
+    jobId,
+    fromVersion: options.fromVersion,
+    toVersion: options.toVersion,
+    scanned: before.total,
+    reEncrypted: state.reEncrypted,
+    alreadyCurrent: before.current,
+    updated: state.updated,
+    skipped: state.skipped,
+    failed: [...state.failed.values()],
+    remaining: after.old,
+    interrupted,
+    seconds: seconds(),
+  };
+}
+
+async function runWorkers(
+  state: RunState,
+  options: ReEncryptOptions,
+  embedded: boolean,
+): Promise<void> {
+  const count = embedded ? 1 : Math.max(1, options.concurrency ?? 4);
+  const workers = Array.from({ length: count }, () => worker(state, false));
+  await Promise.all(workers);
+  // Rows another run held are waited for, so that nothing is left behind
+  // by a run that stopped after this one skipped its rows.
+  await worker(state, true);
+}
+
+async function closeOut(
+  vault: Vault,
+  options: ReEncryptOptions,
+  jobId: number,
+  state: RunState,
+  remaining: number,
+): Promise<void> {
+  const kind = options.kind ?? 'rotate';
+  await recordEvent(vault.db, {
+    kind: remaining === 0 ? `${kind}_completed` : `${kind}_incomplete`,
+    jobId,
+    version: options.toVersion,
+    actor: vault.actor,
+    detail: {
+      from: options.fromVersion,
+      to: options.toVersion,
+      re_encrypted: state.reEncrypted,
+      failed: state.failed.size,
+      remaining,
+    },
+  });
+  if (remaining > 0 || kind === 'rollback') return;
+  await setKeyState(vault.db, options.fromVersion, 'retired', {
+    jobId,
+    actor: vault.actor,
+  });
+}
