@@ -205,6 +205,5 @@ export async function loadWrappedKeys(
   for (const record of await keyRecords(q)) {
     if (!record.wrappedKey || ring.has(record.version)) continue;
     ring.add(record.version, await wrapper.unwrap(record.wrappedKey));
-    checkFingerprint(ring, record);
   }
 }

@@ -85,6 +85,7 @@ export class Vault {
   readonly actor: string | undefined;
   readonly #wrapper: KeyWrapper | undefined;
   #ready: Promise<number> | undefined;
+  #loaded: Promise<void> | undefined;
 
   constructor(
     db: Database,
@@ -235,14 +236,26 @@ export class Vault {
     }
   }
 
-  async #prepare(): Promise<number> {
-    if (this.#wrapper) {
-      await loadWrappedKeys(this.db, this.keyring, this.#wrapper);
-      const highest = this.keyring.versions().at(-1);
-      if (this.keyring.active === undefined) {
-        this.keyring.setActive(highest ?? 1);
-      }
+  /**
+   * With KMS: unwraps the data keys recorded in vault.keys, once, without
+   * comparing anything (the audit reports what `ready()` would refuse).
+   */
+  loadKeys(): Promise<void> {
+    this.#loaded ??= this.#load();
+    return this.#loaded;
+  }
+
+  async #load(): Promise<void> {
+    if (!this.#wrapper) return;
+    await loadWrappedKeys(this.db, this.keyring, this.#wrapper);
+    const highest = this.keyring.versions().at(-1);
+    if (this.keyring.active === undefined) {
+      this.keyring.setActive(highest ?? 1);
     }
+  }
+
+  async #prepare(): Promise<number> {
+    await this.loadKeys();
     for (const record of await keyRecords(this.db)) {
       checkFingerprint(this.keyring, record);
     }
