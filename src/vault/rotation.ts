@@ -25,6 +25,8 @@ export interface ReEncryptOptions {
   /** Stops after the batches in flight when aborted. */
   signal?: AbortSignal;
   onProgress?: (progress: RotationProgress) => void;
+  /** Called after each committed batch with the secrets re-encrypted. */
+  onBatch?: (reEncrypted: number) => void;
   /** For rollback: the job kind, and no active-version check. */
   kind?: 'rotate' | 'rollback';
 }
@@ -68,6 +70,7 @@ interface RunState {
   updated: number;
   skipped: number;
   signal: AbortSignal | undefined;
+  onBatch: ((reEncrypted: number) => void) | undefined;
 }
 
 interface Row {
@@ -215,6 +218,7 @@ async function batch(state: RunState, wait: boolean): Promise<number> {
 async function worker(state: RunState, wait: boolean): Promise<void> {
   while (!state.signal?.aborted) {
     if ((await batch(state, wait)) === 0) return;
+    state.onBatch?.(state.reEncrypted);
   }
 }
 
@@ -229,6 +233,7 @@ function stateFor(vault: Vault, options: ReEncryptOptions): RunState {
     updated: 0,
     skipped: 0,
     signal: options.signal,
+    onBatch: options.onBatch,
   };
 }
 
