@@ -279,7 +279,10 @@ export class Vault {
       kmsKeyId: wrapper.keyId,
       actor: this.actor,
     }).catch(() => keyRecord(this.db, version));
-    const key = record?.wrappedKey && (await wrapper.unwrap(record.wrappedKey));
+    // Another process may have recorded this version first: use its key.
+    const won = record?.fingerprint === mine.fingerprint(version);
+    const theirs = record?.wrappedKey;
+    const key = won ? plaintext : theirs && (await wrapper.unwrap(theirs));
     if (!key || !record) throw new KeyUnavailableError(version, 'encrypting');
     this.keyring.add(version, key);
     return record;
