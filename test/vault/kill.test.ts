@@ -3,7 +3,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { Database } from '../../src/db/shared.ts';
-import { freshDatabase, serverOnly, type TestDatabase } from '../support/db.ts';
+import {
+  freshDatabase,
+  hasServer,
+  serverOnly,
+  type TestDatabase,
+} from '../support/db.ts';
 import {
   KEY1,
   KEY2,
@@ -67,6 +72,7 @@ describe('re-encrypt under kill -9', () => {
   beforeAll(async () => {
     t = await freshDatabase();
     entries = sampleSecrets(COUNT, 32);
+    if (!hasServer) return;
     await vaultWith(t.db, [1]).import(entries, { batchSize: 1000 });
   });
   afterAll(() => t.drop());
@@ -130,6 +136,7 @@ describe('two re-encrypt processes at once', () => {
   beforeAll(async () => {
     t = await freshDatabase();
     entries = sampleSecrets(COUNT, 32);
+    if (!hasServer) return;
     await vaultWith(t.db, [1]).import(entries, { batchSize: 1000 });
     await vaultWith(t.db, [1, 2]).ensureEncryptable(2);
   });
