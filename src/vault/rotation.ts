@@ -71,14 +71,20 @@ interface RunState {
   skipped: number;
   signal: AbortSignal | undefined;
   onBatch: ((reEncrypted: number) => void) | undefined;
+  /**
+   * Every row at the old version with a lower id is done, failed, or
+   * locked by another worker: the next batch starts after it.
+   */
+  cursor: string;
 }
 
 interface Row {
   id: string;
-  name: string;
   ciphertext: Uint8Array;
   nonce: Uint8Array;
 }
+
+const LOWEST_ID = '00000000-0000-0000-0000-000000000000';
 
 /** A heartbeat older than this marks a `running` job as interrupted. */
 const STALE_SECONDS = 30;
@@ -164,8 +170,9 @@ async function finishJob(
 
 function reseal(state: RunState, rows: Row[]) {
   const cols = { id: [] as string[], c: [] as string[], n: [] as string[] };
+  const failed: string[] = [];
   for (const row of rows) {
-    const from = { id: row.id, name: row.name, version: state.from };
+    const from = { id: row.id, name: row.id, version: state.from };
     const to = { ...from, version: state.to };
     try {
       const next = state.vault.keyring.reseal(from, to, sealedOf(row));
@@ -174,29 +181,60 @@ function reseal(state: RunState, rows: Row[]) {
       cols.n.push(hex(next.nonce));
     } catch (error) {
       if (!(error instanceof DecryptionError)) throw error;
-      state.failed.set(row.id, { name: row.name, reason: error.message });
+      failed.push(row.id);
     }
   }
-  return cols;
+  return { cols, failed };
+}
+
+/** Names the secrets that did not decrypt (names are not fetched before). */
+async function recordFailures(tx: Queryable, state: RunState, ids: string[]) {
+  const { rows } = await tx.query<{ id: string; name: string }>(
+    'select id, name from vault.secrets where id = any($1::uuid[])',
+    [ids],
+  );
+  for (const { id, name } of rows) {
+    const reason = new DecryptionError(name, state.from).message;
+    state.failed.set(id, { name, reason });
+  }
+}
+
+/**
+ * The rows of the next batch, locked. The fast pass skips rows another
+ * worker holds and starts after the shared cursor (so it never rescans
+ * rows already moved); the final pass starts from the lowest id and waits
+ * for rows still held, so nothing is left behind.
+ */
+async function lockRows(tx: Queryable, state: RunState, wait: boolean) {
+  const { rows } = await tx.query<Row>(
+    `select id, ciphertext, nonce from vault.secrets
+     where key_version = $1 and id > $3::uuid
+       and not (id = any($4::uuid[]))
+     order by key_version, id limit $2
+     for update${wait ? '' : ' skip locked'}`,
+    [
+      state.from,
+      state.size,
+      wait ? LOWEST_ID : state.cursor,
+      [...state.failed.keys()],
+    ],
+  );
+  const last = rows.at(-1)?.id;
+  if (!wait && last && last > state.cursor) state.cursor = last;
+  return rows;
 }
 
 /**
  * One batch, one transaction: lock up to `size` rows still at the old
- * version (skipping rows another worker holds, or waiting for them when
- * `wait`), re-encrypt them in memory, write back only rows still at the
+ * version, re-encrypt them in memory, write back only rows still at the
  * old version. Returns how many rows it locked.
  */
 async function batch(state: RunState, wait: boolean): Promise<number> {
   return state.vault.db.transaction(async (tx) => {
-    const { rows } = await tx.query<Row>(
-      `select id, name, ciphertext, nonce from vault.secrets
-       where key_version = $1 and not (id = any($3::uuid[]))
-       order by key_version, id limit $2
-       for update${wait ? '' : ' skip locked'}`,
-      [state.from, state.size, [...state.failed.keys()]],
-    );
+    const rows = await lockRows(tx, state, wait);
     if (rows.length === 0) return 0;
-    const cols = reseal(state, rows);
+    const { cols, failed } = reseal(state, rows);
+    if (failed.length > 0) await recordFailures(tx, state, failed);
     if (cols.id.length === 0) return rows.length;
     const { rowCount } = await tx.query(
       `update vault.secrets s
@@ -234,6 +272,7 @@ function stateFor(vault: Vault, options: ReEncryptOptions): RunState {
     skipped: 0,
     signal: options.signal,
     onBatch: options.onBatch,
+    cursor: LOWEST_ID,
   };
 }
 
