@@ -54,3 +54,19 @@ export class SecretNotFoundError extends RefusedError {
     super('secret_not_found', `no secret named ${JSON.stringify(name)}`);
   }
 }
+
+/**
+ * A re-encryption stopped by a failure (a lost connection, a database
+ * error). Every batch either committed or rolled back, so nothing is lost
+ * and running it again continues.
+ */
+export class RotationStoppedError extends FluxbaseError {
+  constructor(from: number, to: number, options: { cause: unknown }) {
+    const reason = (options.cause as Error)?.message ?? String(options.cause);
+    super(
+      'rotation_stopped',
+      `re-encryption from key version ${from} to ${to} stopped: ${reason}. Nothing is lost (each batch committed whole or not at all): run the same command again to continue`,
+      options,
+    );
+  }
+}

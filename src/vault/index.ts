@@ -24,6 +24,7 @@ export {
   KeyMismatchError,
   KeyStateError,
   KeyUnavailableError,
+  RotationStoppedError,
   SecretNotFoundError,
 } from './errors.ts';
 export { Keyring, type SecretRef } from './keyring.ts';

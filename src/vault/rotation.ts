@@ -2,7 +2,11 @@ import { performance } from 'node:perf_hooks';
 
 import type { Queryable } from '../db/shared.ts';
 import { UsageError } from '../errors.ts';
-import { DecryptionError, KeyStateError } from './errors.ts';
+import {
+  DecryptionError,
+  KeyStateError,
+  RotationStoppedError,
+} from './errors.ts';
 import { recordEvent, setKeyState } from './registry.ts';
 import { hex, sealedOf, type Vault } from './store.ts';
 
@@ -328,7 +332,8 @@ export async function reEncrypt(
     clearInterval(timer);
     const message = (error as Error).message;
     await finishJob(db, jobId, state, 'failed', message).catch(() => null);
-    throw error;
+    const { fromVersion: from, toVersion: to } = options;
+    throw new RotationStoppedError(from, to, { cause: error });
   }
   clearInterval(timer);
   progress();

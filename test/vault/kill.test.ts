@@ -163,3 +163,61 @@ describe('two re-encrypt processes at once', () => {
     },
   );
 });
+
+describe('re-encrypt stopped by Ctrl-C or a lost connection', () => {
+  let t: TestDatabase;
+  let entries: [string, string][];
+  beforeAll(async () => {
+    t = await freshDatabase();
+    entries = sampleSecrets(COUNT, 32);
+    if (!hasServer) return;
+    await vaultWith(t.db, [1]).import(entries, { batchSize: 1000 });
+  });
+  afterAll(() => t.drop());
+
+  it.skipIf(serverOnly('signals to a CLI process on its own connections'))(
+    'stops after the batches in flight on Ctrl-C and says how to continue',
+    async () => {
+      const run = startCli(reEncryptArgs(t.url, 5, 2), { env });
+      let exited = false;
+      run.done.then(() => {
+        exited = true;
+      });
+      await firstProgress(t.db, 0, () => exited);
+      run.child.kill('SIGINT');
+      const result = await run.done;
+      const left = await atVersion(t.db, 1);
+      expect(left).toBeGreaterThan(0);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain('stopping after the batches in flight…');
+      expect(result.stdout).toContain(
+        `✗ Interrupted with ${left} secrets still at key version 1: run the same command again to continue\n`,
+      );
+    },
+  );
+
+  it.skipIf(serverOnly('terminating a CLI process connections'))(
+    'exits 2 when its connections are cut, and a rerun finishes',
+    async () => {
+      const run = startCli(reEncryptArgs(t.url, 5, 2), { env });
+      let exited = false;
+      run.done.then(() => {
+        exited = true;
+      });
+      await firstProgress(t.db, await atVersion(t.db, 2), () => exited);
+      await t.db.query(
+        `select pg_terminate_backend(pid) from pg_stat_activity
+         where datname = current_database() and pid <> pg_backend_pid()
+           and application_name = 'fluxbase-security'`,
+      );
+      const result = await run.done;
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(
+        /^error: re-encryption from key version 1 to 2 stopped: .+\. Nothing is lost \(each batch committed whole or not at all\): run the same command again to continue\n$/,
+      );
+      const rerun = await runCli(reEncryptArgs(t.url, 100, 4), { env });
+      expect(rerun.code).toBe(0);
+      await expectEverySecret(t.db, entries);
+    },
+  );
+});
