@@ -8,7 +8,13 @@ interface KvRef {
   field: string;
 }
 
-/** `secret/fluxbase/keys#v2` → mount `secret`, path, field `v2`. */
+/**
+ * Splits a HashiCorp Vault reference into mount, path and field.
+ *
+ * @example
+ * parseKvRef('secret/fluxbase/keys#v2');
+ * // { mount: 'secret', path: 'fluxbase/keys', field: 'v2' }
+ */
 export function parseKvRef(ref: string): KvRef {
   const [location = '', field = 'key'] = ref.split('#', 2);
   const parts = location.split('/').filter(Boolean);

@@ -150,7 +150,12 @@ export async function audit(
   return { versions, audited, unreadable, mismatched, clean };
 }
 
-/** Days after which `keys status` warns that the active key is due. */
+/**
+ * Days after which `keys status` warns that the active key is due.
+ *
+ * @example
+ * if (age > ROTATE_AFTER_DAYS) console.warn('rotate the key');
+ */
 export const ROTATE_AFTER_DAYS = 90;
 
 /**
@@ -181,7 +186,12 @@ export async function keyStatus(
   return { versions, warnings };
 }
 
-/** Whole days between two dates. */
+/**
+ * Whole days between two dates.
+ *
+ * @example
+ * ageInDays(new Date('2026-01-01'), new Date('2026-04-01')); // 90
+ */
 export function ageInDays(from: Date, now: Date): number {
   return Math.floor((now.getTime() - from.getTime()) / 86_400_000);
 }

@@ -4,6 +4,10 @@ import { FluxbaseError, RefusedError } from '../errors.ts';
  * A ciphertext that does not decrypt: the key is wrong, or the bytes were
  * altered, moved to another row or relabelled with another key version.
  * No plaintext is ever returned in that case.
+ *
+ * @example
+ * try { await vault.get('x'); }
+ * catch (e) { if (e instanceof DecryptionError) alertSecurityTeam(e); }
  */
 export class DecryptionError extends RefusedError {
   constructor(name: string, version: number, options?: ErrorOptions) {
@@ -28,7 +32,14 @@ export class KeyUnavailableError extends FluxbaseError {
   }
 }
 
-/** A configured key differs from the one recorded in vault.keys. */
+/**
+ * A configured key differs from the one recorded in vault.keys.
+ *
+ * @example
+ * await openVault({ db, config }).catch((e) => {
+ *   if (e instanceof KeyMismatchError) console.error(e.message);
+ * });
+ */
 export class KeyMismatchError extends RefusedError {
   readonly version: number;
 

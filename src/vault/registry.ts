@@ -52,7 +52,12 @@ export async function keyRecords(q: Queryable): Promise<KeyRecord[]> {
   return rows.map(toRecord);
 }
 
-/** One version's record, or undefined when it was never used. */
+/**
+ * One version's record, or undefined when it was never used.
+ *
+ * @example
+ * (await keyRecord(db, 2))?.state; // 'active'
+ */
 export async function keyRecord(
   q: Queryable,
   version: number,

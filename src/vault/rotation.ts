@@ -301,17 +301,7 @@ export async function reEncrypt(
   check(vault, options);
   await vault.ensureEncryptable(options.toVersion);
 
-  const db = vault.db;
-  const before = await counts(db, options.fromVersion, options.toVersion);
-  const jobId = await startJob(db, options, before.total);
-  await recordEvent(db, {
-    kind: `${options.kind ?? 'rotate'}_started`,
-    jobId,
-    version: options.toVersion,
-    actor: vault.actor,
-    detail: { from: options.fromVersion, to: options.toVersion },
-  });
-
+  const { jobId, before } = await begin(vault, options);
   const state = stateFor(vault, options);
   const seconds = () => (performance.now() - started) / 1000;
   const progress = () =>
@@ -321,28 +311,13 @@ export async function reEncrypt(
       failed: state.failed.size,
       seconds: seconds(),
     });
-  const timer = setInterval(() => {
-    progress();
-    beat(db, jobId, state).catch(() => undefined);
-  }, 1000);
+  await runJob(state, options, jobId, progress);
 
-  try {
-    await runWorkers(state, options, db.kind === 'embedded');
-  } catch (error) {
-    clearInterval(timer);
-    const message = (error as Error).message;
-    await finishJob(db, jobId, state, 'failed', message).catch(() => null);
-    const { fromVersion: from, toVersion: to } = options;
-    throw new RotationStoppedError(from, to, { cause: error });
-  }
-  clearInterval(timer);
-  progress();
-
-  const after = await counts(db, options.fromVersion, options.toVersion);
+  const after = await counts(vault.db, options.fromVersion, options.toVersion);
   const interrupted = Boolean(options.signal?.aborted) && after.old > 0;
-  await finishJob(db, jobId, state, interrupted ? 'interrupted' : 'completed');
+  const status = interrupted ? 'interrupted' : 'completed';
+  await finishJob(vault.db, jobId, state, status);
   await closeOut(vault, options, jobId, state, after.old);
-
   return {
     jobId,
     fromVersion: options.fromVersion,
@@ -359,14 +334,70 @@ export async function reEncrypt(
   };
 }
 
+/** Counts the secrets, records the job and its start event. */
+async function begin(vault: Vault, options: ReEncryptOptions) {
+  const db = vault.db;
+  const before = await counts(db, options.fromVersion, options.toVersion);
+  const jobId = await startJob(db, options, before.total);
+  await recordEvent(db, {
+    kind: `${options.kind ?? 'rotate'}_started`,
+    jobId,
+    version: options.toVersion,
+    actor: vault.actor,
+    detail: { from: options.fromVersion, to: options.toVersion },
+  });
+  return { jobId, before };
+}
+
+/**
+ * Runs the workers with a heartbeat (and progress) every second. A worker
+ * that fails stops the others after their batch; the job is marked failed
+ * and the error says that a rerun continues.
+ */
+async function runJob(
+  state: RunState,
+  options: ReEncryptOptions,
+  jobId: number,
+  progress: () => void,
+): Promise<void> {
+  const db = state.vault.db;
+  const timer = setInterval(() => {
+    progress();
+    beat(db, jobId, state).catch(() => undefined);
+  }, 1000);
+  try {
+    await runWorkers(state, options, db.kind === 'embedded');
+  } catch (error) {
+    const message = (error as Error).message;
+    await finishJob(db, jobId, state, 'failed', message).catch(() => null);
+    const { fromVersion: from, toVersion: to } = options;
+    throw new RotationStoppedError(from, to, { cause: error });
+  } finally {
+    clearInterval(timer);
+  }
+  progress();
+}
+
 async function runWorkers(
   state: RunState,
   options: ReEncryptOptions,
   embedded: boolean,
 ): Promise<void> {
+  const failure = new AbortController();
+  const signals = [failure.signal, options.signal].filter(
+    (x): x is AbortSignal => x !== undefined,
+  );
+  state.signal = AbortSignal.any(signals);
   const count = embedded ? 1 : Math.max(1, options.concurrency ?? 4);
-  const workers = Array.from({ length: count }, () => worker(state, false));
-  await Promise.all(workers);
+  const workers = Array.from({ length: count }, () =>
+    worker(state, false).catch((error: unknown) => {
+      failure.abort();
+      throw error;
+    }),
+  );
+  const settled = await Promise.allSettled(workers);
+  const failed = settled.find((r) => r.status === 'rejected');
+  if (failed) throw failed.reason;
   // Rows another run held are waited for, so that nothing is left behind
   // by a run that stopped after this one skipped its rows.
   await worker(state, true);
