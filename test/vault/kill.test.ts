@@ -19,6 +19,8 @@ import {
 } from './support.ts';
 
 const COUNT = 3000;
+/** Enough small secrets that ten kills land before the job is done. */
+const KILL_COUNT = 6000;
 const env = { FLUXBASE_SECRET_KEY_1: KEY1, FLUXBASE_SECRET_KEY_2: KEY2 };
 
 async function atVersion(db: Database, version: number): Promise<number> {
@@ -71,7 +73,7 @@ describe('re-encrypt under kill -9', () => {
   let entries: [string, string][];
   beforeAll(async () => {
     t = await freshDatabase();
-    entries = sampleSecrets(COUNT, 32);
+    entries = sampleSecrets(KILL_COUNT, 32);
     if (!hasServer) return;
     await vaultWith(t.db, [1]).import(entries, { batchSize: 1000 });
   });
@@ -83,18 +85,18 @@ describe('re-encrypt under kill -9', () => {
       let kills = 0;
       for (let round = 0; round < 40 && kills < 10; round++) {
         const before = await atVersion(t.db, 2);
-        if (before === COUNT) break;
+        if (before === KILL_COUNT) break;
         const run = startCli(reEncryptArgs(t.url, 5, 4), { env });
         let exited = false;
         run.done.then(() => {
           exited = true;
         });
         await firstProgress(t.db, before, () => exited);
-        await sleep(Math.floor(Math.random() * 40));
+        await sleep(Math.floor(Math.random() * 25));
         run.child.kill('SIGKILL');
         const result = await run.done;
         const after = await atVersion(t.db, 2);
-        if (result.code === null && after < COUNT) kills++;
+        if (result.code === null && after < KILL_COUNT) kills++;
       }
       expect(kills).toBe(10);
       expect(await atVersion(t.db, 1)).toBeGreaterThan(0);
@@ -103,7 +105,7 @@ describe('re-encrypt under kill -9', () => {
       expect(rerun.stderr).not.toContain('error');
       expect(rerun.code).toBe(0);
       const lines = rerun.stdout.trim().split('\n');
-      expect(lines[0]).toBe(`✓ Scanned ${COUNT} secrets`);
+      expect(lines[0]).toBe(`✓ Scanned ${KILL_COUNT} secrets`);
       expect(lines[3]).toMatch(/^✓ Completed in \d+\.\ds$/);
       await expectEverySecret(t.db, entries);
     },
@@ -120,7 +122,7 @@ describe('re-encrypt under kill -9', () => {
       const again = await runCli(reEncryptArgs(t.url, 50, 2), { env });
       expect(again.code).toBe(0);
       expect(again.stdout).toContain(
-        `✓ Re-encrypted 0 secrets (already using new key: ${COUNT})`,
+        `✓ Re-encrypted 0 secrets (already using new key: ${KILL_COUNT})`,
       );
       const { rows } = await t.db.query<{ status: string }>(
         `select distinct status from vault.rotation_jobs order by status`,
