@@ -81,3 +81,13 @@ export class RotationStoppedError extends FluxbaseError {
     );
   }
 }
+
+/** The database has no vault schema yet. */
+export class VaultMissingError extends FluxbaseError {
+  constructor(where: string) {
+    super(
+      'vault_missing',
+      `the vault is not installed in ${where}: run fluxbase-cli migrate up first`,
+    );
+  }
+}

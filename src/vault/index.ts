@@ -26,6 +26,7 @@ export {
   KeyUnavailableError,
   RotationStoppedError,
   SecretNotFoundError,
+  VaultMissingError,
 } from './errors.ts';
 export { Keyring, type SecretRef } from './keyring.ts';
 export {

@@ -9,6 +9,7 @@ import {
   KeyStateError,
   KeyUnavailableError,
   SecretNotFoundError,
+  VaultMissingError,
 } from './errors.ts';
 import { Keyring } from './keyring.ts';
 import {
@@ -246,6 +247,7 @@ export class Vault {
   }
 
   async #load(): Promise<void> {
+    await assertInstalled(this.db);
     if (!this.#wrapper) return;
     await loadWrappedKeys(this.db, this.keyring, this.#wrapper);
     const highest = this.keyring.versions().at(-1);
@@ -255,6 +257,7 @@ export class Vault {
   }
 
   async #prepare(): Promise<number> {
+    await assertInstalled(this.db);
     await this.loadKeys();
     for (const record of await keyRecords(this.db)) {
       checkFingerprint(this.keyring, record);
@@ -398,6 +401,14 @@ async function lockVersion(tx: Queryable, version: number): Promise<void> {
     [version],
   );
   if (rows[0]?.state === 'compromised') throw compromisedError(version);
+}
+
+/** Refuses a database where the pack's vault migration never ran. */
+async function assertInstalled(db: Database): Promise<void> {
+  const { rows } = await db.query<{ found: string | null }>(
+    `select pg_catalog.to_regclass('vault.secrets')::text as found`,
+  );
+  if (!rows[0]?.found) throw new VaultMissingError(db.label);
 }
 
 function isUnique(error: unknown): boolean {

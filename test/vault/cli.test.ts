@@ -39,6 +39,19 @@ describe('fluxbase-cli keys generate', () => {
 });
 
 describe('fluxbase-cli secrets', () => {
+  it('says to migrate first when the database has no vault', async () => {
+    const result = await runCli(
+      ['secrets', 'list', '--database-url', 'memory://'],
+      { env: one },
+    );
+    expect(result).toEqual({
+      code: 2,
+      stdout: '',
+      stderr:
+        'error: the vault is not installed in embedded (memory): run fluxbase-cli migrate up first\n',
+    });
+  });
+
   it('stores a value read from stdin and prints it back', async () => {
     const put = await cli(
       ['secrets', 'put', 'stripe_key', '--description', 'payments'],
