@@ -24,7 +24,7 @@ export interface RollbackOptions
 
 export interface RollbackResult {
   toVersion: number;
-  /** Versions abandoned: marked compromised, never to encrypt again. */
+  /** Newer versions abandoned: compromised, never to encrypt again. */
   compromised: number[];
   /** One re-encryption per abandoned version that still had secrets. */
   runs: ReEncryptResult[];
@@ -74,8 +74,9 @@ async function checkTarget(vault: Vault, to: number): Promise<void> {
 
 /**
  * The emergency procedure: re-encrypts every secret back to `toVersion`,
- * marks each abandoned version compromised (so it never encrypts again),
- * makes `toVersion` active and records the reason.
+ * marks each newer, abandoned version compromised (so it never encrypts
+ * again), makes `toVersion` active and records the reason. Secrets of an
+ * older version move to `toVersion` too, and that version is retired.
  *
  * @example
  * const result = await rollback(vault, { toVersion: 1, reason: 'key leaked' });
@@ -90,37 +91,13 @@ export async function rollback(
   await checkTarget(vault, to);
   await vault.ensureEncryptable(to);
   const versions = await abandoned(vault, to);
-  const actor = vault.actor;
-  await vault.db.transaction(async (tx) => {
-    for (const v of versions) {
-      await setKeyState(tx, v, 'compromised', {
-        reason: options.reason,
-        actor,
-      });
-    }
-    await activateKey(tx, to, actor);
-    await recordEvent(tx, {
-      kind: 'rollback',
-      version: to,
-      reason: options.reason,
-      actor,
-      detail: { compromised: versions },
-    });
-  });
+  const compromised = versions.filter((v) => v > to);
+  await markAbandoned(vault, to, compromised, options.reason);
 
-  const runs: ReEncryptResult[] = [];
-  const inUse = new Set(await versionsInUse(vault));
-  for (const from of versions) {
-    if (!inUse.has(from)) continue;
-    if (!vault.keyring.has(from)) continue;
-    const run = await reEncrypt(vault, {
-      ...options,
-      fromVersion: from,
-      toVersion: to,
-      kind: 'rollback',
-    });
-    runs.push(run);
-    if (run.interrupted) break;
+  const runs = await moveBack(vault, options, versions);
+  for (const older of versions.filter((v) => v < to)) {
+    if ((await countAt(vault, older)) > 0) continue;
+    await setKeyState(vault.db, older, 'retired', { actor: vault.actor });
   }
   const { rows } = await vault.db.query<{ n: string }>(
     'select count(*) as n from vault.secrets where key_version <> $1',
@@ -128,9 +105,62 @@ export async function rollback(
   );
   return {
     toVersion: to,
-    compromised: versions,
+    compromised,
     runs,
     remaining: Number(rows[0]!.n),
-    configChange: configChange(to, versions),
+    configChange: configChange(to, compromised),
   };
+}
+
+/** Marks the newer versions compromised and `to` active, in one go. */
+async function markAbandoned(
+  vault: Vault,
+  to: number,
+  compromised: number[],
+  reason: string,
+): Promise<void> {
+  const actor = vault.actor;
+  await vault.db.transaction(async (tx) => {
+    for (const v of compromised) {
+      await setKeyState(tx, v, 'compromised', { reason, actor });
+    }
+    await activateKey(tx, to, actor);
+    await recordEvent(tx, {
+      kind: 'rollback',
+      version: to,
+      reason,
+      actor,
+      detail: { compromised },
+    });
+  });
+}
+
+/** Re-encrypts the secrets of every other version to the target. */
+async function moveBack(
+  vault: Vault,
+  options: RollbackOptions,
+  versions: number[],
+): Promise<ReEncryptResult[]> {
+  const runs: ReEncryptResult[] = [];
+  const inUse = new Set(await versionsInUse(vault));
+  for (const from of versions) {
+    if (!inUse.has(from) || !vault.keyring.has(from)) continue;
+    const run = await reEncrypt(vault, {
+      ...options,
+      fromVersion: from,
+      toVersion: options.toVersion,
+      kind: 'rollback',
+    });
+    runs.push(run);
+    if (run.interrupted) break;
+  }
+  return runs;
+}
+
+async function countAt(vault: Vault, version: number): Promise<number> {
+  const { rows } = await vault.db.query<{ n: string }>(
+    'select count(*) as n from vault.secrets where key_version = $1',
+    [version],
+  );
+  return Number(rows[0]!.n);
 }

@@ -319,3 +319,35 @@ describe('two re-encryptions at once', () => {
     },
   );
 });
+
+describe('rollback to a newer version than some secrets use', () => {
+  let t: TestDatabase;
+  let entries: [string, string][];
+  beforeAll(async () => {
+    ({ t, entries } = await seeded(50));
+  });
+  afterAll(() => t.drop());
+
+  it('moves older secrets too and retires their version instead of marking it compromised', async () => {
+    const vault = vaultWith(t.db, [1, 2, 3]);
+    await vault.put('on_three', 'three');
+    await t.db.query(
+      `insert into vault.keys (version, fingerprint, state)
+       values (2, $1, 'decrypt_only')`,
+      [vaultWith(t.db, [2]).keyring.fingerprint(2)],
+    );
+    const result = await rollback(vault, { toVersion: 2, reason: 'v3 lost' });
+    expect(result.compromised).toEqual([3]);
+    expect(result.remaining).toBe(0);
+    expect(await perVersion(t.db)).toEqual([[2, 51]]);
+    const states = await t.db.query(
+      'select version, state from vault.keys order by version',
+    );
+    expect(states.rows).toEqual([
+      { version: 1, state: 'retired' },
+      { version: 2, state: 'active' },
+      { version: 3, state: 'compromised' },
+    ]);
+    await expectAll(vaultWith(t.db, [2], 2), entries);
+  });
+});
