@@ -59,9 +59,9 @@ export function decodeValue(plain: Buffer): SecretValue | undefined {
  * Encrypts with AES-256-GCM under a fresh random 96-bit nonce.
  *
  * @example
- * const sealed = seal(key, encodeValue('s3cret'), associatedData(id, 1));
+ * const sealed = sealBytes(key, encodeValue('s3cret'), associatedData(id, 1));
  */
-export function seal(key: Uint8Array, plain: Buffer, aad: Buffer): Sealed {
+export function sealBytes(key: Uint8Array, plain: Buffer, aad: Buffer): Sealed {
   const nonce = randomBytes(NONCE_BYTES);
   const cipher = createCipheriv(ALGORITHM, key, nonce, {
     authTagLength: TAG_BYTES,
@@ -76,13 +76,13 @@ export function seal(key: Uint8Array, plain: Buffer, aad: Buffer): Sealed {
 }
 
 /**
- * Decrypts what `seal` made; undefined (never partial plaintext) when the
+ * Decrypts what `sealBytes` made; undefined (never partial plaintext) when the
  * key, the bytes, the nonce or the associated data differ.
  *
  * @example
- * const plain = open(key, sealed, associatedData(id, 1));
+ * const plain = openBytes(key, sealed, associatedData(id, 1));
  */
-export function open(
+export function openBytes(
   key: Uint8Array,
   sealed: Sealed,
   aad: Buffer,

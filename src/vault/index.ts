@@ -14,10 +14,10 @@ export {
   decodeValue,
   encodeValue,
   fingerprintOf,
-  open,
+  openBytes,
   type Sealed,
   type SecretValue,
-  seal,
+  sealBytes,
 } from './cipher.ts';
 export {
   DecryptionError,

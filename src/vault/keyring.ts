@@ -3,10 +3,10 @@ import {
   decodeValue,
   encodeValue,
   fingerprintOf,
-  open,
+  openBytes,
   type Sealed,
   type SecretValue,
-  seal,
+  sealBytes,
 } from './cipher.ts';
 import { DecryptionError, KeyUnavailableError } from './errors.ts';
 
@@ -73,13 +73,17 @@ export class Keyring {
   /** Encrypts `value` for the row and version of `ref`. */
   seal(ref: SecretRef, value: SecretValue): Sealed {
     const key = this.#key(ref);
-    return seal(key, encodeValue(value), associatedData(ref.id, ref.version));
+    return sealBytes(
+      key,
+      encodeValue(value),
+      associatedData(ref.id, ref.version),
+    );
   }
 
   /** Decrypts a row's ciphertext; throws DecryptionError when it fails. */
   open(ref: SecretRef, sealed: Sealed): SecretValue {
     const key = this.#key(ref);
-    const plain = open(key, sealed, associatedData(ref.id, ref.version));
+    const plain = openBytes(key, sealed, associatedData(ref.id, ref.version));
     const value = plain && decodeValue(plain);
     if (value === undefined) throw new DecryptionError(ref.name, ref.version);
     return value;
@@ -92,13 +96,13 @@ export class Keyring {
    * themselves are checked against their fingerprints before use.
    */
   reseal(from: SecretRef, to: SecretRef, sealed: Sealed): Sealed {
-    const plain = open(
+    const plain = openBytes(
       this.#key(from),
       sealed,
       associatedData(from.id, from.version),
     );
     if (!plain) throw new DecryptionError(from.name, from.version);
-    return seal(this.#key(to), plain, associatedData(to.id, to.version));
+    return sealBytes(this.#key(to), plain, associatedData(to.id, to.version));
   }
 
   #key(ref: SecretRef): Buffer {

@@ -6,8 +6,8 @@ import {
   associatedData,
   encodeValue,
   fingerprintOf,
-  open,
-  seal,
+  openBytes,
+  sealBytes,
 } from '../../src/vault/cipher.ts';
 import { DecryptionError } from '../../src/vault/errors.ts';
 import { Keyring } from '../../src/vault/keyring.ts';
@@ -26,10 +26,10 @@ function flip(bytes: Buffer, at: number): Buffer {
 
 describe('AES-256-GCM sealing', () => {
   const plain = encodeValue('sk_live_4242');
-  const sealed = seal(key1, plain, associatedData(id, 1));
+  const sealed = sealBytes(key1, plain, associatedData(id, 1));
 
   it('opens what it sealed with the same key, row and version', () => {
-    expect(open(key1, sealed, associatedData(id, 1))).toEqual(plain);
+    expect(openBytes(key1, sealed, associatedData(id, 1))).toEqual(plain);
   });
 
   it('makes a 12-byte nonce and appends a 16-byte tag', () => {
@@ -38,11 +38,11 @@ describe('AES-256-GCM sealing', () => {
   });
 
   it.each([
-    ['a wrong key', () => open(key2, sealed, associatedData(id, 1))],
+    ['a wrong key', () => openBytes(key2, sealed, associatedData(id, 1))],
     [
       'a flipped bit in the ciphertext',
       () =>
-        open(
+        openBytes(
           key1,
           { ...sealed, ciphertext: flip(sealed.ciphertext, 0) },
           associatedData(id, 1),
@@ -51,7 +51,7 @@ describe('AES-256-GCM sealing', () => {
     [
       'a flipped bit in the tag',
       () =>
-        open(
+        openBytes(
           key1,
           {
             ...sealed,
@@ -63,7 +63,7 @@ describe('AES-256-GCM sealing', () => {
     [
       'a flipped bit in the nonce',
       () =>
-        open(
+        openBytes(
           key1,
           { ...sealed, nonce: flip(sealed.nonce, 5) },
           associatedData(id, 1),
@@ -71,16 +71,16 @@ describe('AES-256-GCM sealing', () => {
     ],
     [
       'a ciphertext moved to another row',
-      () => open(key1, sealed, associatedData(other, 1)),
+      () => openBytes(key1, sealed, associatedData(other, 1)),
     ],
     [
       'a ciphertext relabelled with another version',
-      () => open(key1, sealed, associatedData(id, 2)),
+      () => openBytes(key1, sealed, associatedData(id, 2)),
     ],
     [
       'a truncated ciphertext',
       () =>
-        open(
+        openBytes(
           key1,
           { ...sealed, ciphertext: sealed.ciphertext.subarray(0, 10) },
           associatedData(id, 1),
@@ -95,7 +95,7 @@ describe('AES-256-GCM sealing', () => {
     const small = Buffer.from('x');
     const aad = associatedData(id, 1);
     for (let i = 0; i < 100_000; i++) {
-      seen.add(seal(key1, small, aad).nonce.toString('hex'));
+      seen.add(sealBytes(key1, small, aad).nonce.toString('hex'));
     }
     expect(seen.size).toBe(100_000);
   });
