@@ -1,3 +1,7 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { KeySourceError } from '../../src/config/errors.ts';
@@ -10,7 +14,7 @@ import { reEncrypt } from '../../src/vault/rotation.ts';
 import { openVault } from '../../src/vault/store.ts';
 import { freshDatabase, type TestDatabase } from '../support/db.ts';
 import { type StandIn, startKms, startVaultKv } from './standins.ts';
-import { KEY1, KEY2 } from './support.ts';
+import { KEY1, KEY2, runCli } from './support.ts';
 
 function encryption(raw: Record<string, unknown>): EncryptionConfig {
   return configSchema.parse({ security: { encryption: raw } }).security
@@ -161,5 +165,59 @@ describe('keys as AWS KMS data keys (envelope encryption)', () => {
     await expect(attempt).rejects.toThrow(
       `AWS KMS Decrypt with key ${creds.keyId} failed: InvalidSignatureException: signature mismatch`,
     );
+  });
+});
+
+describe('the CLI with a key in HashiCorp Vault', () => {
+  let kv: StandIn;
+  let t: TestDatabase;
+  let config: string;
+  beforeAll(async () => {
+    kv = await startVaultKv('s.cli-token', {
+      'secret/fluxbase': { key: KEY2 },
+    });
+    t = await freshDatabase({ onDisk: true });
+    if (t.kind === 'embedded') await t.db.close();
+    config = join(mkdtempSync(join(tmpdir(), 'fluxbase-kv-')), 'f.yaml');
+    writeFileSync(
+      config,
+      [
+        'security:',
+        '  encryption:',
+        '    keys:',
+        '      - version: 1',
+        '        key: "{{ vault `secret/fluxbase` }}"',
+        '',
+      ].join('\n'),
+    );
+  });
+  afterAll(async () => {
+    await kv.close();
+    await t.drop();
+  });
+
+  it('reads the key from fluxbase.yaml through VAULT_ADDR and VAULT_TOKEN', async () => {
+    const env = { VAULT_ADDR: kv.url, VAULT_TOKEN: 's.cli-token' };
+    const args = ['--config', config, '--database-url', t.url];
+    const put = await runCli(['secrets', 'put', 'k', ...args], {
+      env,
+      input: 'from-vault',
+    });
+    expect(put.code).toBe(0);
+    const get = await runCli(['secrets', 'get', 'k', ...args], { env });
+    expect(get).toEqual({ code: 0, stdout: 'from-vault', stderr: '' });
+    expect(kv.calls).toEqual([
+      'GET /v1/secret/data/fluxbase',
+      'GET /v1/secret/data/fluxbase',
+    ]);
+    const refused = await runCli(['secrets', 'get', 'k', ...args], {
+      env: { ...env, VAULT_TOKEN: 's.other' },
+    });
+    expect(refused).toEqual({
+      code: 2,
+      stdout: '',
+      stderr:
+        'error: HashiCorp Vault refused to read secret/fluxbase: permission denied (check VAULT_TOKEN and its policy)\n',
+    });
   });
 });
