@@ -13,7 +13,7 @@ import {
 } from './harness.ts';
 
 // Limitation: the goal of 0.5 of the plain UPDATE is met only in some
-// runs on a shared 2-core machine (0.33–0.56 measured): the UPDATE moves
+// runs on a shared 2-core machine (0.40–0.44 typical, 0.56 once): the UPDATE moves
 // no bytes to the client, while a re-encryption must fetch every
 // ciphertext, decrypt and encrypt it in one Node.js thread and send it
 // back. The fetch-and-write-back figure shows how much is transfer.
