@@ -13,10 +13,10 @@ import {
 } from './harness.ts';
 
 // Limitation: the goal of 0.5 of the plain UPDATE is met only in some
-// runs on a shared 2-core machine (0.40–0.44 typical, 0.56 once): the UPDATE moves
-// no bytes to the client, while a re-encryption must fetch every
-// ciphertext, decrypt and encrypt it in one Node.js thread and send it
-// back. The fetch-and-write-back figure shows how much is transfer.
+// runs on a shared 2-core machine (0.40–0.44 typical, 0.56 once): the
+// UPDATE moves no bytes to the client, while a re-encryption must fetch
+// every ciphertext, decrypt and encrypt it in one Node.js thread and send
+// it back. The fetch-and-write-back figure shows how much is transfer.
 const COUNT = 100_000;
 const SIZE = 256;
 const BATCH = 1000;

@@ -450,7 +450,7 @@ function toInfo(row: InfoRow): SecretInfo {
  * configured key with vault.keys before anything is read or written.
  *
  * @example
- * const vault = await openVault({ db, config: loaded.config.security.encryption });
+ * const vault = await openVault({ db, config: config.security.encryption });
  */
 export async function openVault(options: OpenVaultOptions): Promise<Vault> {
   const keys =
