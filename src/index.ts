@@ -12,3 +12,4 @@ export * from './http/index.ts';
 export * from './migrate/index.ts';
 export * from './ratelimit/index.ts';
 export { parseTap, runTap, type TapResult } from './testing/tap.ts';
+export * from './vault/index.ts';

@@ -38,13 +38,20 @@ function pass(id: string, title: string): ChecklistItem {
   return { id, title, ok: true };
 }
 
-function fail(id: string, title: string, detail: string, fix: string): ChecklistItem {
+function fail(
+  id: string,
+  title: string,
+  detail: string,
+  fix: string,
+): ChecklistItem {
   return { id, title, ok: false, detail, fix };
 }
 
 function listed(objects: string[], max = 3): string {
   const head = objects.slice(0, max).join(', ');
-  return objects.length > max ? `${head} and ${objects.length - max} more` : head;
+  return objects.length > max
+    ? `${head} and ${objects.length - max} more`
+    : head;
 }
 
 const rls: Check = async ({ loaded, db }) => {
@@ -65,11 +72,18 @@ const rls: Check = async ({ loaded, db }) => {
   );
 };
 
-function fromEnvironment(rule: string, id: string, title: string, fix: string): Check {
+function fromEnvironment(
+  rule: string,
+  id: string,
+  title: string,
+  fix: string,
+): Check {
   return ({ loaded }) => {
     const found = environmentFindings(loaded).filter((f) => f.rule === rule);
     if (found.length === 0) return pass(id, title);
-    const detail = found.map((f) => `${f.path} ${f.message.split(':')[0]}`).join('; ');
+    const detail = found
+      .map((f) => `${f.path} ${f.message.split(':')[0]}`)
+      .join('; ');
     return fail(id, title, detail, fix);
   };
 }
@@ -77,19 +91,39 @@ function fromEnvironment(rule: string, id: string, title: string, fix: string): 
 const jwtSecret: Check = (o) => {
   const title = 'JWT secret of at least 256 bits, not a placeholder';
   if (!o.loaded.config.auth.jwt.secret) {
-    return fail('jwt_secret', title, 'auth.jwt.secret is not set', 'set auth.jwt.secret: ${JWT_SECRET} with the output of `openssl rand -base64 32`');
+    return fail(
+      'jwt_secret',
+      title,
+      'auth.jwt.secret is not set',
+      'set auth.jwt.secret: ${JWT_SECRET} with the output of `openssl rand -base64 32`',
+    );
   }
-  return fromEnvironment('jwt_secret_weak', 'jwt_secret', title, 'generate one with `openssl rand -base64 32` and set it through ${JWT_SECRET}')(o);
+  return fromEnvironment(
+    'jwt_secret_weak',
+    'jwt_secret',
+    title,
+    'generate one with `openssl rand -base64 32` and set it through ${JWT_SECRET}',
+  )(o);
 };
 
 const rateLimiting: Check = ({ loaded }) => {
   const title = 'Rate limiting on, with a backend shared by every instance';
   const { enabled, backend } = loaded.config.ratelimit;
   if (!enabled) {
-    return fail('rate_limiting', title, 'ratelimit.enabled is false', 'set ratelimit.enabled: true');
+    return fail(
+      'rate_limiting',
+      title,
+      'ratelimit.enabled is false',
+      'set ratelimit.enabled: true',
+    );
   }
   if (backend === 'memory') {
-    return fail('rate_limiting', title, 'ratelimit.backend is memory (each instance counts alone)', 'set ratelimit.backend: redis (or postgres)');
+    return fail(
+      'rate_limiting',
+      title,
+      'ratelimit.backend is memory (each instance counts alone)',
+      'set ratelimit.backend: redis (or postgres)',
+    );
   }
   return pass('rate_limiting', title);
 };
@@ -110,7 +144,12 @@ const headers: Check = ({ loaded }) => {
     ),
   );
   if (off.length === 0) return pass('security_headers', title);
-  return fail('security_headers', title, `turned off: ${off.join(', ')}`, 'remove the false overrides from server.security_headers');
+  return fail(
+    'security_headers',
+    title,
+    `turned off: ${off.join(', ')}`,
+    'remove the false overrides from server.security_headers',
+  );
 };
 
 const secretsFromEnv = fromEnvironment(
@@ -124,8 +163,15 @@ const https: Check = ({ loaded }) => {
   const title = 'HTTPS public URL';
   const url = loaded.config.server.public_url;
   if (url?.startsWith('https://')) return pass('https', title);
-  const detail = url ? `server.public_url is ${url}` : 'server.public_url is not set';
-  return fail('https', title, detail, 'set server.public_url to your https:// address');
+  const detail = url
+    ? `server.public_url is ${url}`
+    : 'server.public_url is not set';
+  return fail(
+    'https',
+    title,
+    detail,
+    'set server.public_url to your https:// address',
+  );
 };
 
 async function tableExists(db: Queryable, name: string): Promise<boolean> {
@@ -139,7 +185,12 @@ async function tableExists(db: Queryable, name: string): Promise<boolean> {
 const keyRotation: Check = async ({ db, maxKeyAgeDays = 90 }) => {
   const title = `Encryption keys rotated (active key at most ${maxKeyAgeDays} days old, no secret on a retired key)`;
   if (!(await tableExists(db, 'vault.keys'))) {
-    return fail('key_rotation', title, 'the vault is not installed', 'run fluxbase-cli migrate up');
+    return fail(
+      'key_rotation',
+      title,
+      'the vault is not installed',
+      'run fluxbase-cli migrate up',
+    );
   }
   const { rows } = await db.query<{ stale: number[]; abandoned: string }>(
     `select
@@ -152,23 +203,42 @@ const keyRotation: Check = async ({ db, maxKeyAgeDays = 90 }) => {
   );
   const { stale, abandoned } = rows[0]!;
   const problems: string[] = [];
-  if (stale.length > 0) problems.push(`active key version ${stale.join(', ')} is older than ${maxKeyAgeDays} days`);
-  if (abandoned !== '0') problems.push(`${abandoned} secrets are on a retired or compromised key`);
+  if (stale.length > 0)
+    problems.push(
+      `active key version ${stale.join(', ')} is older than ${maxKeyAgeDays} days`,
+    );
+  if (abandoned !== '0')
+    problems.push(`${abandoned} secrets are on a retired or compromised key`);
   if (problems.length === 0) return pass('key_rotation', title);
-  return fail('key_rotation', title, problems.join('; '), 'add a key version, then fluxbase-cli secrets re-encrypt --from-version OLD --to-version NEW');
+  return fail(
+    'key_rotation',
+    title,
+    problems.join('; '),
+    'add a key version, then fluxbase-cli secrets re-encrypt --from-version OLD --to-version NEW',
+  );
 };
 
 const revocations: Check = async ({ db }) => {
   const title = 'Expired revocations purged';
   if (!(await tableExists(db, 'auth.revocations'))) {
-    return fail('revocations_purged', title, 'the auth tables are not installed', 'run fluxbase-cli migrate up');
+    return fail(
+      'revocations_purged',
+      title,
+      'the auth tables are not installed',
+      'run fluxbase-cli migrate up',
+    );
   }
   const { rows } = await db.query<{ n: string }>(
     'select count(*)::text as n from auth.revocations where expires_at < now()',
   );
   const n = rows[0]!.n;
   if (n === '0') return pass('revocations_purged', title);
-  return fail('revocations_purged', title, `${n} revocations have expired`, 'run fluxbase-cli auth purge (e.g. daily from cron)');
+  return fail(
+    'revocations_purged',
+    title,
+    `${n} revocations have expired`,
+    'run fluxbase-cli auth purge (e.g. daily from cron)',
+  );
 };
 
 const CHECKS: readonly Check[] = [
@@ -190,7 +260,9 @@ const CHECKS: readonly Check[] = [
  * const items = await runChecklist({ loaded, db });
  * const failed = items.filter((i) => !i.ok);
  */
-export async function runChecklist(options: ChecklistOptions): Promise<ChecklistItem[]> {
+export async function runChecklist(
+  options: ChecklistOptions,
+): Promise<ChecklistItem[]> {
   const items: ChecklistItem[] = [];
   for (const check of CHECKS) items.push(await check(options));
   return items;

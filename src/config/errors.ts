@@ -45,3 +45,10 @@ export function formatPath(path: readonly PropertyKey[]): string {
   }
   return out;
 }
+
+/** A key source (HashiCorp Vault, AWS KMS) failed or refused. */
+export class KeySourceError extends FluxbaseError {
+  constructor(message: string, options?: ErrorOptions) {
+    super('key_source', message, options);
+  }
+}

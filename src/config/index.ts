@@ -9,7 +9,16 @@ export {
   type ConfigProblem,
   formatPath,
   formatProblem,
+  KeySourceError,
 } from './errors.ts';
+export {
+  type KeyWrapper,
+  keyBytes,
+  type ResolvedKeys,
+  type ResolveOptions,
+  resolveKeys,
+} from './keys.ts';
+export { kmsWrapper } from './kms.ts';
 export {
   ENVIRONMENTS,
   type Environment,
@@ -37,3 +46,4 @@ export {
   MIN_SECRET_BYTES,
   PLACEHOLDER_SECRETS,
 } from './secrets.ts';
+export { parseKvRef, readVaultKv } from './vault-kv.ts';

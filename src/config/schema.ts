@@ -62,6 +62,7 @@ const encryption = z.strictObject({
   provider: z.enum(['local', 'aws_kms']).default('local'),
   kms_key_id: z.string().min(1).optional(),
   kms_endpoint: z.string().url().optional(),
+  kms_region: z.string().min(1).optional(),
   active_key_version: z.number().int().min(1).optional(),
   keys: z.array(encryptionKey).default([]),
 });
@@ -170,6 +171,7 @@ export function keyProblems(
     } else texts.set(normaliseKey(key), entry.version);
   });
 
+  problems.push(...kmsProblems(encryption, keys));
   const active = encryption?.active_key_version;
   if (active !== undefined && keys.length > 0 && !versions.has(active)) {
     problems.push({
@@ -177,6 +179,30 @@ export function keyProblems(
       message: `active key version ${String(active)} has no entry in security.encryption.keys`,
     });
   }
+  return problems;
+}
+
+/** With provider aws_kms: a key id is needed and no key material. */
+function kmsProblems(
+  encryption: Record<string, unknown> | undefined,
+  keys: RawKey[],
+): { path: PropertyKey[]; message: string }[] {
+  if (encryption?.provider !== 'aws_kms') return [];
+  const problems: { path: PropertyKey[]; message: string }[] = [];
+  if (!encryption.kms_key_id) {
+    problems.push({
+      path: ['security', 'encryption', 'kms_key_id'],
+      message: 'required when provider is aws_kms',
+    });
+  }
+  keys.forEach((entry, index) => {
+    if (entry?.key === undefined) return;
+    problems.push({
+      path: ['security', 'encryption', 'keys', index, 'key'],
+      message:
+        'with provider aws_kms the keys are KMS data keys kept wrapped in vault.keys: remove this key',
+    });
+  });
   return problems;
 }
 

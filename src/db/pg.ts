@@ -87,9 +87,17 @@ async function run<R>(
 
 class PoolSession implements Session {
   readonly #client: pg.PoolClient;
+  #broken = false;
+  readonly #onError = () => {
+    this.#broken = true;
+  };
 
   constructor(client: pg.PoolClient) {
     this.#client = client;
+    // A checked-out client has no listener of the pool's: without this one
+    // a connection cut mid-transaction is an unhandled 'error' event. The
+    // query in flight fails instead, and the client is discarded.
+    client.on('error', this.#onError);
   }
 
   query<R>(text: string, values?: readonly unknown[]) {
@@ -101,7 +109,8 @@ class PoolSession implements Session {
   }
 
   async release(): Promise<void> {
-    this.#client.release();
+    this.#client.off('error', this.#onError);
+    this.#client.release(this.#broken);
   }
 
   /** The pg client under this session, for node-pg-migrate. */

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
-
-import { createAuth } from '../auth/create.ts';
 import { withAuth } from '../auth/context.ts';
+import { createAuth } from '../auth/create.ts';
 import { AuthError } from '../auth/errors.ts';
 import type { EncryptionConfig } from '../config/schema.ts';
 import { openEmbedded } from '../db/pglite.ts';
@@ -47,7 +46,9 @@ const signUp: Step = async (_db, out, state) => {
     const { session } = await state.auth.signIn({ email, password: PASSWORD });
     state.tokens[name] = session.access_token;
     state.claims[name] = await state.auth.verify(session.access_token);
-    out.line(`${email}: id ${session.user.id}, token expires in ${session.expires_in} s`);
+    out.line(
+      `${email}: id ${session.user.id}, token expires in ${session.expires_in} s`,
+    );
   }
 };
 
@@ -66,16 +67,19 @@ const protect: Step = async (db, out, state) => {
   `);
   for (const name of ['ada', 'bob'] as const) {
     await withAuth(db, state.claims[name] as never, (tx) =>
-      tx.query('insert into public.user_profiles (user_id, bio) values (auth.uid(), $1)', [
-        `${name} writes here`,
-      ]),
+      tx.query(
+        'insert into public.user_profiles (user_id, bio) values (auth.uid(), $1)',
+        [`${name} writes here`],
+      ),
     );
   }
   for (const name of ['ada', 'bob'] as const) {
     const { rows } = await withAuth(db, state.claims[name] as never, (tx) =>
       tx.query<{ bio: string }>('select bio from public.user_profiles'),
     );
-    out.line(`${name} sees ${rows.length} row: ${rows.map((r) => JSON.stringify(r.bio)).join(', ')}`);
+    out.line(
+      `${name} sees ${rows.length} row: ${rows.map((r) => JSON.stringify(r.bio)).join(', ')}`,
+    );
   }
   const anon = await withAuth(db, { role: 'anon' } as never, (tx) =>
     tx.query('select * from public.user_profiles'),
@@ -124,8 +128,14 @@ const rotate: Step = async (db, out) => {
   out.line(`re-encrypted ${result.reEncrypted} secrets to key version 2`);
   const check = await audit(v2, { keyVersion: 1 });
   const left = check.audited.find((a) => a.version === 1)?.count ?? 0;
-  out.line(left === 0 ? 'No secrets found encrypted with key version 1' : `${left} secrets still on version 1`);
-  out.line(`api_key_0 still reads back: ${(await v2.get('api_key_0'))?.toString().slice(0, 6)}…`);
+  out.line(
+    left === 0
+      ? 'No secrets found encrypted with key version 1'
+      : `${left} secrets still on version 1`,
+  );
+  out.line(
+    `api_key_0 still reads back: ${(await v2.get('api_key_0'))?.toString().slice(0, 6)}…`,
+  );
 };
 
 const lint: Step = async (db, out) => {
@@ -135,7 +145,9 @@ const lint: Step = async (db, out) => {
     grant select on public.payments to anon, authenticated;
   `);
   const report = await lintDatabase({ db, schemas: ['public'] });
-  for (const f of report.findings.filter((x) => x.object === 'public.payments')) {
+  for (const f of report.findings.filter(
+    (x) => x.object === 'public.payments',
+  )) {
     out.line(`${f.level} ${f.rule} ${f.object}: ${f.message}`);
     out.line(`  fix: ${f.fix.split('\n').join('\n       ')}`);
   }
@@ -150,10 +162,20 @@ const limit: Step = async (db, out) => {
   }
   out.line(`request 100: allowed=${last.allowed}, remaining=${last.remaining}`);
   const over = await limiter.consume({ key: '203.0.113.7', role: 'anon' });
-  out.line(`request 101: allowed=${over.allowed}, retry after ${Math.ceil(over.retryAfterMs / 1000)} s`);
+  out.line(
+    `request 101: allowed=${over.allowed}, retry after ${Math.ceil(over.retryAfterMs / 1000)} s`,
+  );
 };
 
-const STEPS: readonly Step[] = [migrate, signUp, protect, signOut, rotate, lint, limit];
+const STEPS: readonly Step[] = [
+  migrate,
+  signUp,
+  protect,
+  signOut,
+  rotate,
+  lint,
+  limit,
+];
 
 /**
  * A narrated tour of the whole pack on a fresh in-memory embedded
@@ -167,10 +189,18 @@ export async function runTour(out: TourOutput): Promise<void> {
   const db = await openEmbedded(undefined);
   const auth = createAuth({
     db,
-    jwt: { secret: randomBytes(32).toString('base64'), expiry: '1h', refreshExpiry: '720h' },
+    jwt: {
+      secret: randomBytes(32).toString('base64'),
+      expiry: '1h',
+      refreshExpiry: '720h',
+    },
     password: { N: 2 ** 12, r: 8, p: 1 },
   } as never);
-  const state: TourState = { tokens: { ada: '', bob: '' }, claims: { ada: {}, bob: {} }, auth };
+  const state: TourState = {
+    tokens: { ada: '', bob: '' },
+    claims: { ada: {}, bob: {} },
+    auth,
+  };
   try {
     for (const step of STEPS) await step(db, out, state);
   } finally {
