@@ -132,7 +132,7 @@ security:
         key: "${KEY1}"
 `),
     ).toEqual([
-      'security.encryption.kms_key_id (line 4): required when provider is aws_kms',
+      'security.encryption.kms_key_id (line 3): required when provider is aws_kms',
       'security.encryption.keys[0].key (line 7): with provider aws_kms the keys are KMS data keys kept wrapped in vault.keys: remove this key',
     ]);
   });
