@@ -7,5 +7,6 @@ export {
   RefusedError,
   UsageError,
 } from './errors.ts';
+export * from './lint/index.ts';
 export * from './migrate/index.ts';
-export { parseTap, runTap, type TapResult } from './testing/tap.ts';
+export * from './testing/index.ts';

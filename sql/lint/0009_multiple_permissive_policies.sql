@@ -3,7 +3,7 @@
 -- so each is evaluated for every row; merge them into one.
 -- $1: schemas in scope; $2: the API roles.
 with overlapping as (
-  select c.oid as rel, r.rolname, a.cmd,
+  select c.oid as rel, r.rolname, a.ord, a.cmd,
          pg_catalog.string_agg(pg_catalog.quote_ident(p.polname), ', '
            order by p.polname) as names
     from pg_catalog.pg_class c
@@ -32,7 +32,7 @@ select n.nspname as object_schema,
          'table %s.%s has several permissive policies for the same role and command (%s), each evaluated for every row',
          n.nspname, c.relname,
          pg_catalog.string_agg(o.rolname || ' ' || o.cmd || ': ' || o.names,
-           '; ' order by o.rolname, o.cmd)) as message,
+           '; ' order by o.rolname, o.ord)) as message,
        '-- merge them into one policy per role and command, joining the conditions with OR'
          as fix,
        false as fixable,

@@ -26,7 +26,8 @@ select n.nspname as object_schema,
  cross join lateral pg_catalog.regexp_match(e.text,
    '(?:\( SELECT )?(auth\.(?:uid|role|email|jwt))\(\)(?: AS \w+\))? IS NULL')
    as m(call)
- where e.text ~ ' OR '
+ where m.call is not null
+   and e.text ~ ' OR '
    and n.nspname = any($1::text[])
    and not exists (
      select from pg_catalog.pg_depend d

@@ -11,7 +11,11 @@ import { pgliteOf } from '../db/pglite.ts';
 import { quoteIdent } from '../db/quote.ts';
 import type { Database, Session } from '../db/shared.ts';
 import { UsageError } from '../errors.ts';
-import { LockTimeoutError, MigrationError } from './errors.ts';
+import {
+  LockTimeoutError,
+  MigrationError,
+  PackConflictError,
+} from './errors.ts';
 import { loadPack, type PackMigration } from './load.ts';
 import { type PackFile, readPackFile } from './pack.ts';
 import { assertNoConflicts } from './preflight.ts';
@@ -42,6 +46,8 @@ export interface UpOptions extends MigrateOptions {
   to?: string;
   /** A login role to receive anon, authenticated and service_role. */
   grantRolesTo?: string;
+  /** Also install the pgTAP helpers (schema tests), outside the pack. */
+  withTestHelpers?: boolean;
 }
 
 export interface DownOptions extends MigrateOptions {
@@ -250,6 +256,37 @@ async function grantRoles(session: Session, login: string): Promise<void> {
   );
 }
 
+/** The comment that marks the tests schema as the helpers' own. */
+const TEST_HELPERS_MARK =
+  'fluxbase-cli test helpers (migrate up --with-test-helpers)';
+
+async function testsSchemaComment(session: Session) {
+  const { rows } = await session.query<{ comment: string | null }>(
+    `select pg_catalog.obj_description(oid, 'pg_namespace') as comment
+       from pg_catalog.pg_namespace where nspname = 'tests'`,
+  );
+  return rows[0];
+}
+
+/** Applies sql/testing/helpers.sql (idempotent) unless tests is not ours. */
+async function installTestHelpers(session: Session): Promise<void> {
+  const existing = await testsSchemaComment(session);
+  if (existing && existing.comment !== TEST_HELPERS_MARK) {
+    throw new PackConflictError([
+      { schema: 'tests', name: 'tests', kind: 'schema' },
+    ]);
+  }
+  await session.exec(readPackFile('testing/helpers.sql').text);
+}
+
+/** Drops the tests schema, only when the helpers made it. */
+async function removeTestHelpers(session: Session): Promise<void> {
+  const existing = await testsSchemaComment(session);
+  if (existing?.comment === TEST_HELPERS_MARK) {
+    await session.query('drop schema tests cascade');
+  }
+}
+
 /**
  * Applies the pack's pending migrations, each in its own transaction,
  * under an advisory lock (a second run waits, then finds nothing to do).
@@ -274,6 +311,7 @@ export async function migrateUp(options: UpOptions): Promise<MigrateResult> {
         ? []
         : await runPack(options, session, pack, 'up', pending.length);
     if (options.grantRolesTo) await grantRoles(session, options.grantRolesTo);
+    if (options.withTestHelpers) await installTestHelpers(session);
     return { migrations: ran };
   });
 }
@@ -305,6 +343,7 @@ export async function migrateDown(
     const ran = await runPack(options, session, pack, 'down', count);
     if ((await appliedMigrations(session)).length === 0) {
       await session.query('drop schema if exists fluxbase cascade');
+      await removeTestHelpers(session);
     }
     return { migrations: ran };
   });
