@@ -7,10 +7,8 @@ select n.nspname as object_schema,
        'table' as object_type,
        null::text as sub_object,
        pg_catalog.format(
-         'table %s.%s has %s but row level security is disabled, so they are ignored',
-         n.nspname, c.relname,
-         case when pol.names like '%,%' then 'the policies ' || pol.names
-              else 'the policy ' || pol.names end) as message,
+         'row level security is disabled on table %s.%s, so its policies are ignored: %s',
+         n.nspname, c.relname, pol.names) as message,
        pg_catalog.format('alter table %I.%I enable row level security;',
          n.nspname, c.relname) as fix,
        true as fixable,
