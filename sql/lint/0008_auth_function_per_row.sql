@@ -15,18 +15,19 @@ with targets as (
       or (n.nspname = 'pg_catalog' and p.proname = 'current_setting')
 ),
 exprs as (
-  select p.oid as policy, e.tree
+  select p.oid as policy, e.kind, e.tree
     from pg_catalog.pg_policy p
     join pg_catalog.pg_class c on c.oid = p.polrelid
     join pg_catalog.pg_namespace n on n.oid = c.relnamespace
    cross join lateral (
-     values (p.polqual::text), (p.polwithcheck::text)) as e(tree)
+     values ('using', p.polqual::text), ('check', p.polwithcheck::text))
+     as e(kind, tree)
    where e.tree is not null
      and e.tree like '%:funcid %'
      and n.nspname = any($1::text[])
 ),
 tokens as (
-  select x.policy, x.tree, m.ord, m.tok[1] as tok, m.tok[2] as funcid
+  select x.policy, x.kind, m.ord, m.tok[1] as tok, m.tok[2] as funcid
     from exprs x
    cross join lateral pg_catalog.regexp_matches(x.tree,
      '((?<!\\)\{QUERY|(?<!\\)\{|(?<!\\)\}|:funcid (\d+))', 'g')
@@ -35,13 +36,13 @@ tokens as (
 depths as (
   select t.*, sum(case when t.tok = '}' then -1
                        when t.tok like '{%' then 1 else 0 end)
-                over (partition by t.policy, t.tree order by t.ord) as depth
+                over (partition by t.policy, t.kind order by t.ord) as depth
     from tokens t
 ),
 queries as (
-  select q.policy, q.tree, q.ord as open_at,
+  select q.policy, q.kind, q.ord as open_at,
          (select min(c.ord) from depths c
-           where c.policy = q.policy and c.tree = q.tree and c.ord > q.ord
+           where c.policy = q.policy and c.kind = q.kind and c.ord > q.ord
              and c.tok = '}' and c.depth = q.depth - 1) as close_at
     from depths q
    where q.tok = '{QUERY'
@@ -53,7 +54,7 @@ bare as (
    where d.funcid is not null
      and not exists (
        select from queries q
-        where q.policy = d.policy and q.tree = d.tree
+        where q.policy = d.policy and q.kind = d.kind
           and d.ord > q.open_at and d.ord < q.close_at)
    group by d.policy
 )

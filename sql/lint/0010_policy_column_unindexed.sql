@@ -2,8 +2,8 @@
 -- caller's identity (auth.uid(), auth.jwt(), ...) is not the first column
 -- of any index, so every query filtered by the policy scans the table.
 -- Read from the stored expression tree: a column of the policy's table
--- (outside any sub-select) inside a comparison that also calls one of the
--- auth functions.
+-- (outside any sub-select) that is an operand of a comparison which also
+-- calls one of the auth functions.
 -- $1: schemas in scope.
 with targets as (
   select p.oid
@@ -13,12 +13,13 @@ with targets as (
       or (n.nspname = 'pg_catalog' and p.proname = 'current_setting')
 ),
 exprs as (
-  select p.polrelid as rel, p.oid as policy, e.tree
+  select p.polrelid as rel, p.oid as policy, e.kind, e.tree
     from pg_catalog.pg_policy p
     join pg_catalog.pg_class c on c.oid = p.polrelid
     join pg_catalog.pg_namespace n on n.oid = c.relnamespace
    cross join lateral (
-     values (p.polqual::text), (p.polwithcheck::text)) as e(tree)
+     values ('using', p.polqual::text), ('check', p.polwithcheck::text))
+     as e(kind, tree)
    where e.tree is not null
      and e.tree like '%{OPEXPR%'
      and e.tree like '%:funcid %'
@@ -29,7 +30,7 @@ exprs as (
           and d.objid = c.oid and d.deptype = 'e')
 ),
 tokens as (
-  select x.rel, x.policy, x.tree, m.ord, m.tok[1] as tok,
+  select x.rel, x.policy, x.kind, m.ord, m.tok[1] as tok,
          m.tok[2]::int as varno, m.tok[3]::int as attno,
          m.tok[4]::pg_catalog.oid as funcid
     from exprs x
@@ -40,13 +41,13 @@ tokens as (
 depths as (
   select t.*, sum(case when t.tok = '}' then -1
                        when t.tok like '{%' then 1 else 0 end)
-                over (partition by t.policy, t.tree order by t.ord) as depth
+                over (partition by t.policy, t.kind order by t.ord) as depth
     from tokens t
 ),
 spans as (
-  select s.policy, s.tree, s.tok, s.ord as open_at,
+  select s.policy, s.kind, s.tok, s.ord as open_at, s.depth,
          (select min(c.ord) from depths c
-           where c.policy = s.policy and c.tree = s.tree and c.ord > s.ord
+           where c.policy = s.policy and c.kind = s.kind and c.ord > s.ord
              and c.tok = '}' and c.depth = s.depth - 1) as close_at
     from depths s
    where s.tok in ('{QUERY', '{OPEXPR')
@@ -54,17 +55,18 @@ spans as (
 columns as (
   select distinct v.rel, v.attno
     from depths v
-    join spans op on op.policy = v.policy and op.tree = v.tree
+    join spans op on op.policy = v.policy and op.kind = v.kind
                  and op.tok = '{OPEXPR'
                  and v.ord > op.open_at and v.ord < op.close_at
+                 and v.depth = op.depth + 1
    where v.varno = 1 and v.attno > 0
      and not exists (
        select from spans q
-        where q.policy = v.policy and q.tree = v.tree and q.tok = '{QUERY'
+        where q.policy = v.policy and q.kind = v.kind and q.tok = '{QUERY'
           and v.ord > q.open_at and v.ord < q.close_at)
      and exists (
        select from depths f join targets tg on tg.oid = f.funcid
-        where f.policy = v.policy and f.tree = v.tree
+        where f.policy = v.policy and f.kind = v.kind
           and f.ord > op.open_at and f.ord < op.close_at)
 )
 select n.nspname as object_schema,

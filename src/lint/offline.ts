@@ -72,14 +72,25 @@ function objectName(finding: Finding): string {
   return rest.split(/[.(]/)[0] ?? rest;
 }
 
+function lineOf(text: string, name: string): number | undefined {
+  const lines = text.toLowerCase().split('\n');
+  const code = (line: string) => !line.trimStart().startsWith('--');
+  const created = lines.findIndex(
+    (l) => code(l) && l.includes(name) && /\bcreate\b/.test(l),
+  );
+  const index =
+    created >= 0
+      ? created
+      : lines.findIndex((l) => code(l) && l.includes(name));
+  return index >= 0 ? index + 1 : undefined;
+}
+
 function locator(sources: readonly SqlSource[]): Locator {
   return (finding) => {
     const name = objectName(finding).toLowerCase();
     for (const source of sources) {
-      const at = source.text.toLowerCase().indexOf(name);
-      if (at >= 0) {
-        return { uri: source.file, line: locate(source.text, at + 1).line };
-      }
+      const line = lineOf(source.text, name);
+      if (line !== undefined) return { uri: source.file, line };
     }
     return undefined;
   };
