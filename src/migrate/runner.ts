@@ -268,14 +268,18 @@ async function testsSchemaComment(session: Session) {
   return rows[0];
 }
 
-/** Applies sql/testing/helpers.sql (idempotent) unless tests is not ours. */
-async function installTestHelpers(session: Session): Promise<void> {
+/** Refuses a tests schema that the helpers did not make. */
+async function assertTestsSchemaOurs(session: Session): Promise<void> {
   const existing = await testsSchemaComment(session);
   if (existing && existing.comment !== TEST_HELPERS_MARK) {
     throw new PackConflictError([
       { schema: 'tests', name: 'tests', kind: 'schema' },
     ]);
   }
+}
+
+/** Applies sql/testing/helpers.sql (idempotent). */
+async function installTestHelpers(session: Session): Promise<void> {
   await session.exec(readPackFile('testing/helpers.sql').text);
 }
 
@@ -300,6 +304,7 @@ export async function migrateUp(options: UpOptions): Promise<MigrateResult> {
     const applied = await appliedMigrations(session);
     const pending = upTo(pendingOf(pack, applied), pack, options.to);
     await assertNoConflicts(session, pending);
+    if (options.withTestHelpers) await assertTestsSchemaOurs(session);
     if (options.dryRun)
       return {
         migrations: pending.map((m) => m.name),
