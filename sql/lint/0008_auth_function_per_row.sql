@@ -26,37 +26,39 @@ exprs as (
      and e.tree like '%:funcid %'
      and n.nspname = any($1::text[])
 ),
-tokens as (
-  select x.policy, x.kind, m.ord, m.tok[1] as tok, m.tok[2] as funcid
-    from exprs x
-   cross join lateral pg_catalog.regexp_matches(x.tree,
-     '((?<!\\)\{QUERY|(?<!\\)\{|(?<!\\)\}|:funcid (\d+))', 'g')
-     with ordinality as m(tok, ord)
-),
-depths as (
-  select t.*, sum(case when t.tok = '}' then -1
-                       when t.tok like '{%' then 1 else 0 end)
-                over (partition by t.policy, t.kind order by t.ord) as depth
-    from tokens t
-),
-queries as (
-  select q.policy, q.kind, q.ord as open_at,
-         (select min(c.ord) from depths c
-           where c.policy = q.policy and c.kind = q.kind and c.ord > q.ord
-             and c.tok = '}' and c.depth = q.depth - 1) as close_at
-    from depths q
-   where q.tok = '{QUERY'
-),
 bare as (
-  select d.policy, pg_catalog.string_agg(distinct tg.label, ', ') as calls
-    from depths d
-    join targets tg on tg.oid = d.funcid::pg_catalog.oid
-   where d.funcid is not null
-     and not exists (
-       select from queries q
-        where q.policy = d.policy and q.kind = d.kind
-          and d.ord > q.open_at and d.ord < q.close_at)
-   group by d.policy
+  select x.policy, pg_catalog.string_agg(distinct found.label, ', ') as calls
+    from exprs x
+   cross join lateral (
+     with tokens as (
+       select m.ord, m.tok[1] as tok, m.tok[2]::pg_catalog.oid as funcid
+         from pg_catalog.regexp_matches(x.tree,
+           '((?<!\\)\{QUERY|(?<!\\)\{|(?<!\\)\}|:funcid (\d+))', 'g')
+           with ordinality as m(tok, ord)
+     ),
+     depths as (
+       select t.*, sum(case when t.tok = '}' then -1
+                            when t.tok like '{%' then 1 else 0 end)
+                     over (order by t.ord) as depth
+         from tokens t
+     ),
+     queries as (
+       select l.ord as open_at, l.close_at
+         from (select d.*, lead(d.ord) over (
+                 partition by case when d.tok = '}' then d.depth + 1
+                                   else d.depth end
+                 order by d.ord) as close_at
+                 from depths d where d.funcid is null) as l
+        where l.tok = '{QUERY'
+     )
+     select tg.label
+       from depths d
+       join targets tg on tg.oid = d.funcid
+      where not exists (
+        select from queries q
+         where d.ord > q.open_at and d.ord < q.close_at)
+   ) as found
+   group by x.policy
 )
 select n.nspname as object_schema,
        c.relname as object_name,

@@ -13,7 +13,7 @@ with targets as (
       or (n.nspname = 'pg_catalog' and p.proname = 'current_setting')
 ),
 exprs as (
-  select p.polrelid as rel, p.oid as policy, e.kind, e.tree
+  select p.polrelid as rel, e.tree
     from pg_catalog.pg_policy p
     join pg_catalog.pg_class c on c.oid = p.polrelid
     join pg_catalog.pg_namespace n on n.oid = c.relnamespace
@@ -29,45 +29,49 @@ exprs as (
         where d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass
           and d.objid = c.oid and d.deptype = 'e')
 ),
-tokens as (
-  select x.rel, x.policy, x.kind, m.ord, m.tok[1] as tok,
-         m.tok[2]::int as varno, m.tok[3]::int as attno,
-         m.tok[4]::pg_catalog.oid as funcid
-    from exprs x
-   cross join lateral pg_catalog.regexp_matches(x.tree,
-     '((?<!\\)\{QUERY|(?<!\\)\{OPEXPR|(?<!\\)\{VAR :varno (\d+) :varattno (\d+)|(?<!\\)\{|(?<!\\)\}|:funcid (\d+))',
-     'g') with ordinality as m(tok, ord)
-),
-depths as (
-  select t.*, sum(case when t.tok = '}' then -1
-                       when t.tok like '{%' then 1 else 0 end)
-                over (partition by t.policy, t.kind order by t.ord) as depth
-    from tokens t
-),
-spans as (
-  select s.policy, s.kind, s.tok, s.ord as open_at, s.depth,
-         (select min(c.ord) from depths c
-           where c.policy = s.policy and c.kind = s.kind and c.ord > s.ord
-             and c.tok = '}' and c.depth = s.depth - 1) as close_at
-    from depths s
-   where s.tok in ('{QUERY', '{OPEXPR')
-),
 columns as (
-  select distinct v.rel, v.attno
-    from depths v
-    join spans op on op.policy = v.policy and op.kind = v.kind
-                 and op.tok = '{OPEXPR'
-                 and v.ord > op.open_at and v.ord < op.close_at
-                 and v.depth = op.depth + 1
-   where v.varno = 1 and v.attno > 0
-     and not exists (
-       select from spans q
-        where q.policy = v.policy and q.kind = v.kind and q.tok = '{QUERY'
-          and v.ord > q.open_at and v.ord < q.close_at)
-     and exists (
-       select from depths f join targets tg on tg.oid = f.funcid
-        where f.policy = v.policy and f.kind = v.kind
-          and f.ord > op.open_at and f.ord < op.close_at)
+  select distinct x.rel, found.attno
+    from exprs x
+   cross join lateral (
+     with tokens as (
+       select m.ord, m.tok[1] as tok, m.tok[2]::int as varno,
+              m.tok[3]::int as attno, m.tok[4]::pg_catalog.oid as funcid
+         from pg_catalog.regexp_matches(x.tree,
+           '((?<!\\)\{QUERY|(?<!\\)\{OPEXPR|(?<!\\)\{VAR :varno (\d+) :varattno (\d+)|(?<!\\)\{|(?<!\\)\}|:funcid (\d+))',
+           'g') with ordinality as m(tok, ord)
+     ),
+     depths as (
+       select t.*, sum(case when t.tok = '}' then -1
+                            when t.tok like '{%' then 1 else 0 end)
+                     over (order by t.ord) as depth
+         from tokens t
+     ),
+     spans as (
+       select l.tok, l.ord as open_at, l.depth, l.close_at
+         from (select d.*, lead(d.ord) over (
+                 partition by case when d.tok = '}' then d.depth + 1
+                                   else d.depth end
+                 order by d.ord) as close_at
+                 from depths d where d.funcid is null) as l
+        where l.tok in ('{QUERY', '{OPEXPR')
+     ),
+     calls as (
+       select distinct op.open_at, op.close_at, op.depth
+         from spans op
+         join depths f on f.ord > op.open_at and f.ord < op.close_at
+        where op.tok = '{OPEXPR'
+          and f.funcid in (select tg.oid from targets tg)
+     )
+     select v.attno
+       from depths v
+       join calls op on v.ord > op.open_at and v.ord < op.close_at
+                    and v.depth = op.depth + 1
+      where v.varno = 1 and v.attno > 0
+        and not exists (
+          select from spans q
+           where q.tok = '{QUERY'
+             and v.ord > q.open_at and v.ord < q.close_at)
+   ) as found
 )
 select n.nspname as object_schema,
        c.relname as object_name,
