@@ -1,3 +1,6 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RULES } from '../../src/lint/rules.ts';
 import { lintDatabase } from '../../src/lint/runner.ts';
@@ -282,6 +285,17 @@ describe('every rule goes baseline, violation, fix', () => {
     expect(CASES.map((c) => c.rule).sort()).toEqual(
       RULES.map((r) => r.name).sort(),
     );
+  });
+
+  it('has one SQL file and one docs/lint.md section per rule, by number', () => {
+    const root = join(import.meta.dirname, '..', '..');
+    const files = readdirSync(join(root, 'sql', 'lint'))
+      .filter((f) => /^\d{4}_/.test(f))
+      .sort();
+    const docs = readFileSync(join(root, 'docs', 'lint.md'), 'utf8');
+    const sections = docs.match(/^## \d{4} \w+$/gm);
+    expect(files).toEqual(RULES.map((r) => `${r.id}_${r.name}.sql`));
+    expect(sections).toEqual(RULES.map((r) => `## ${r.id} ${r.name}`));
   });
 
   it.each(CASES)('$rule', async (c) => {
