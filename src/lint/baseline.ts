@@ -22,12 +22,22 @@ export function baselineOf(findings: readonly Finding[]): Baseline {
   return { version: 1, findings: entries };
 }
 
-/** Writes a baseline file (pretty JSON, one finding a line or three). */
+/**
+ * Writes a baseline file (pretty JSON).
+ *
+ * @example
+ * writeBaseline('lint-baseline.json', report.findings);
+ */
 export function writeBaseline(file: string, findings: readonly Finding[]) {
   writeFileSync(file, `${JSON.stringify(baselineOf(findings), null, 2)}\n`);
 }
 
-/** Reads a baseline file; a missing or malformed one is an error. */
+/**
+ * Reads a baseline file; a missing or malformed one is an error.
+ *
+ * @example
+ * await lintDatabase({ db, baseline: readBaseline('lint-baseline.json') });
+ */
 export function readBaseline(file: string): Baseline {
   let parsed: unknown;
   try {
@@ -47,7 +57,12 @@ export function readBaseline(file: string): Baseline {
   return parsed as Baseline;
 }
 
-/** Moves the findings the baseline already knows into `suppressed`. */
+/**
+ * Moves the findings the baseline already knows into `suppressed`.
+ *
+ * @example
+ * const { findings } = applyBaseline(report.findings, baseline); // new ones
+ */
 export function applyBaseline(
   findings: readonly Finding[],
   baseline: Baseline,

@@ -1,15 +1,27 @@
-import { DatabaseError } from '../db/errors.ts';
+import type { DatabaseError } from '../db/errors.ts';
 import { formatSqlError, type SqlSource } from '../db/location.ts';
 import { FluxbaseError } from '../errors.ts';
 
-/** The lint settings are wrong: an unknown rule, schema or baseline. */
+/**
+ * The lint settings are wrong: an unknown rule, schema or baseline.
+ *
+ * @example
+ * try { await lintDatabase({ db, schemas: ['nope'] }); }
+ * catch (error) { if (error instanceof LintConfigError) console.error(error.message); }
+ */
 export class LintConfigError extends FluxbaseError {
   constructor(message: string, options?: ErrorOptions) {
     super('lint_config', message, options);
   }
 }
 
-/** A file given to `lint --sql` could not be applied. */
+/**
+ * A file given to `lint --sql` could not be applied; the message names
+ * file:line:column with a caret.
+ *
+ * @example
+ * await lintSqlFiles({ paths: ['broken.sql'] }).catch((e: SqlApplyError) => e.file);
+ */
 export class SqlApplyError extends FluxbaseError {
   readonly file: string;
 
@@ -28,5 +40,3 @@ export class SqlApplyError extends FluxbaseError {
     );
   }
 }
-
-export { DatabaseError };

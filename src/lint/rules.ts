@@ -257,7 +257,13 @@ export function ruleByName(name: string): Rule | undefined {
   return byName.get(name);
 }
 
-/** The catalog query of a rule, read from sql/lint/NNNN_name.sql. */
+/**
+ * The catalog query of a rule, read from sql/lint/NNNN_name.sql. It takes
+ * $1, the schemas in scope, and (when it names it) $2, the API roles.
+ *
+ * @example
+ * await db.query(ruleSql(ruleByName('rls_disabled')!), [['public'], API_ROLES]);
+ */
 export function ruleSql(rule: Rule): string {
   sqlCache ??= new Map(
     readdirSync(LINT_SQL_DIR)

@@ -32,7 +32,12 @@ export function globToRegExp(glob: string): RegExp {
   return new RegExp(`^${body}$`, 's');
 }
 
-/** Refuses an ignore entry whose rule matches no rule of the registry. */
+/**
+ * Refuses an ignore entry whose rule matches no rule of the registry.
+ *
+ * @example
+ * checkIgnoreEntries(config.lint.ignore); // throws LintConfigError on a typo
+ */
 export function checkIgnoreEntries(entries: readonly IgnoreEntry[]): void {
   entries.forEach((entry, index) => {
     const known = entry.rule.includes('*') || entry.rule.includes('?');
@@ -43,7 +48,13 @@ export function checkIgnoreEntries(entries: readonly IgnoreEntry[]): void {
   });
 }
 
-/** The rules a comment silences, each with its reason. */
+/**
+ * The rules a comment silences, each with its reason.
+ *
+ * @example
+ * commentMarks('@fluxbase-lint-ignore rls_disabled: a public list');
+ * // Map { 'rls_disabled' => 'a public list' }
+ */
 export function commentMarks(comment: string | null): Map<string, string> {
   const marks = new Map<string, string>();
   for (const match of (comment ?? '').matchAll(MARK)) {
@@ -54,7 +65,12 @@ export function commentMarks(comment: string | null): Map<string, string> {
   return marks;
 }
 
-/** The config entry that silences a finding, if any. */
+/**
+ * The config entry that silences a finding, if any.
+ *
+ * @example
+ * configMatch(finding, [{ rule: '*', object: 'public.*', reason: 'demo' }]);
+ */
 export function configMatch(
   finding: Finding,
   entries: readonly IgnoreEntry[],
@@ -66,7 +82,12 @@ export function configMatch(
   );
 }
 
-/** Splits findings into those kept and those config or a comment silences. */
+/**
+ * Splits findings into those kept and those config or a comment silences.
+ *
+ * @example
+ * const { findings, suppressed } = applySuppressions(found, ignore);
+ */
 export function applySuppressions(
   found: readonly { finding: Finding; comment: string | null }[],
   entries: readonly IgnoreEntry[],

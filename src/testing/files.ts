@@ -8,7 +8,12 @@ import { FluxbaseError } from '../errors.ts';
 import { expandSqlPaths } from '../lint/files.ts';
 import { parseTap, runTap, type TapResult } from './tap.ts';
 
-/** pgTAP is missing on the server and cannot be created. */
+/**
+ * pgTAP is missing on the server and cannot be created.
+ *
+ * @example
+ * await runTestFiles({ db, paths: ['tests'] }).catch((e: TestSetupError) => e.message);
+ */
 export class TestSetupError extends FluxbaseError {
   constructor(message: string, options?: ErrorOptions) {
     super('test_setup', message, options);
