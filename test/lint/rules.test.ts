@@ -314,6 +314,32 @@ describe('every rule goes baseline, violation, fix', () => {
   });
 });
 
+describe('recursive_policy', () => {
+  it('catches two tables whose policies query each other', async () => {
+    await t.db.exec(`drop schema if exists s cascade; create schema s;
+      create table s.teams (id int, owner uuid);
+      create table s.members (team_id int, user_id uuid);
+      alter table s.teams enable row level security;
+      alter table s.members enable row level security;
+      create policy by_member on s.teams to authenticated using (
+        id in (select team_id from s.members));
+      create policy by_owner on s.members to authenticated using (
+        team_id in (select id from s.teams));`);
+    expect(await findingsOf('recursive_policy')).toEqual([
+      {
+        object: 's.members.by_owner',
+        message:
+          'policy by_owner on s.members queries s.teams, whose policies query s.members back, so every query on them fails with infinite recursion',
+      },
+      {
+        object: 's.teams.by_member',
+        message:
+          'policy by_member on s.teams queries s.members, whose policies query s.teams back, so every query on them fails with infinite recursion',
+      },
+    ]);
+  });
+});
+
 describe('auth_function_per_row', () => {
   it('reads the stored call, whatever search_path the policy was made under', async () => {
     await t.db.exec(`drop schema if exists s cascade; create schema s;
