@@ -44,6 +44,7 @@ select n.nspname as object_schema,
      from pg_catalog.unnest(p.polroles) with ordinality as r(id, ord)
  ) as roles
  where p.polpermissive
+   and (p.polqual::text like '{CONST %' or p.polwithcheck::text like '{CONST %')
    and (e.qual or e.checks)
    and (p.polcmd <> 'r' or roles.anon)
    and not roles.bypass

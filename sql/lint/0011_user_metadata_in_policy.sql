@@ -18,18 +18,20 @@ select n.nspname as object_schema,
   join pg_catalog.pg_class c on c.oid = p.polrelid
   join pg_catalog.pg_namespace n on n.oid = c.relnamespace
  cross join lateral (
+   select coalesce(p.polqual::text, '') || coalesce(p.polwithcheck::text, '')
+       as tree
+ ) as t
+ cross join lateral (
    select coalesce(pg_catalog.pg_get_expr(p.polqual, p.polrelid), '') || ' '
        || coalesce(pg_catalog.pg_get_expr(p.polwithcheck, p.polrelid), '')
-       as text,
-          coalesce(p.polqual::text, '') || coalesce(p.polwithcheck::text, '')
-       as tree
+       as text
  ) as e
- where e.text like '%user_metadata%'
-   and exists (
+ where exists (
      select from pg_catalog.pg_proc f
        join pg_catalog.pg_namespace fn on fn.oid = f.pronamespace
       where fn.nspname = 'auth' and f.proname = 'jwt'
-        and e.tree ~ (':funcid ' || f.oid || ' '))
+        and t.tree like ('%:funcid ' || f.oid || ' %'))
+   and e.text like '%user_metadata%'
    and n.nspname = any($1::text[])
    and not exists (
      select from pg_catalog.pg_depend d

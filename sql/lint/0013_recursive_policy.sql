@@ -11,6 +11,8 @@ with refs as (
    cross join lateral pg_catalog.regexp_matches(
      coalesce(p.polqual::text, '') || ' ' || coalesce(p.polwithcheck::text, ''),
      ':relid (\d+)', 'g') as m(relid)
+   where coalesce(p.polqual::text, '') || coalesce(p.polwithcheck::text, '')
+         like '%:relid %'
 ),
 loops as (
   select r.policy, min(r.target) filter (where r.target = r.rel) as self,
