@@ -27,7 +27,7 @@ function printTap(results: readonly FileResult[]): void {
     print(`# ${result.file}`);
     if (result.error)
       print(`not ok - ${result.file} stopped:\n${result.error}`);
-    else for (const line of result.lines) print(line);
+    else for (const line of result.lines.filter(Boolean)) print(line);
   }
   const failed = results.filter((r) => !r.ok).length;
   print(

@@ -75,8 +75,27 @@ describe('running users pgTAP files', () => {
     ]);
   });
 
-  it('prints JUnit and exits 1 when a test fails', async () => {
+  it('prints TAP per file and exits 0 when every test passes, then JUnit and 1 on a failure', async () => {
     if (t.kind === 'embedded') await t.db.close();
+    const passing = await cli(
+      'test',
+      '--database-url',
+      t.url,
+      `${FILES}/01_passes.sql`,
+    );
+    expect(passing.stdout).toBe(
+      [
+        `# ${FILES}/01_passes.sql`,
+        '1..3',
+        'ok 1 - every table in schema public has row level security',
+        'ok 2 - create_user gives an id',
+        'ok 3 - the same e-mail gives the same user',
+        '# 1 of 1 files passed',
+        '',
+      ].join('\n'),
+    );
+    expect(passing.code).toBe(0);
+
     const { code, stdout } = await cli(
       'test',
       '--database-url',
