@@ -163,9 +163,9 @@ export const RULES: readonly Rule[] = [
     name: 'function_search_path_mutable',
     level: 'WARN',
     category: 'SECURITY',
-    title: 'Function with a mutable search_path',
+    title: 'Implicitly called function with a mutable search_path',
     description:
-      "The objects the function uses depend on the search_path of whoever calls it; called from a trigger or by a privileged role, it can run somebody else's objects.",
+      "A trigger function, or a function a policy, view, default, constraint or index calls, runs for other roles under their search_path; whoever can put an object on that path decides what it runs.",
     remediation: "Add set search_path = '' and qualify every name in the body.",
   },
   {
@@ -173,9 +173,9 @@ export const RULES: readonly Rule[] = [
     name: 'security_definer_executable_by_anon',
     level: 'WARN',
     category: 'SECURITY',
-    title: 'SECURITY DEFINER function callable by anon',
+    title: 'SECURITY DEFINER function left executable by PUBLIC',
     description:
-      "Every new function is executable by PUBLIC; a SECURITY DEFINER one then runs with its owner's rights for callers who have not signed in.",
+      "Every new function is executable by PUBLIC until that is revoked; a SECURITY DEFINER one then runs with its owner's rights for callers who have not signed in.",
     remediation:
       'Revoke EXECUTE from PUBLIC and anon, and grant it to the roles that need it.',
   },

@@ -53,7 +53,7 @@ describe('fluxbase-cli lint --sql', () => {
       ],
       [
         'security_definer_executable_by_anon:public.is_admin(uid uuid)',
-        'SECURITY DEFINER function public.is_admin(uid uuid) can be called by anon and runs with the rights of postgres',
+        'SECURITY DEFINER function public.is_admin(uid uuid) can be called by anon (PUBLIC holds EXECUTE) and runs with the rights of postgres',
       ],
       [
         'rls_not_forced:public.profiles',

@@ -175,26 +175,31 @@ const CASES: Case[] = [
   },
   {
     rule: 'function_search_path_mutable',
-    baseline: `create function s.g(n int) returns int language plpgsql
-        set search_path = '' as 'begin return n; end';
+    baseline: `create table s.t (id int, body text);
+      create function s.g() returns trigger language plpgsql
+        set search_path = '' as 'begin new.body := btrim(new.body); return new; end';
+      create trigger g before insert on s.t for each row execute function s.g();
+      create function s.called_by_hand(n int) returns int language plpgsql
+        as 'begin return n; end';
       create function s.inlined() returns int language sql stable
         as 'select 1';`,
-    violation: 'alter function s.g(int) reset search_path;',
+    violation: 'alter function s.g() reset search_path;',
     message:
-      'function s.g(n integer) has a mutable search_path, so the objects it uses depend on who calls it',
-    object: 's.g(n integer)',
-    fix: `alter function s.g(int) set search_path = '';`,
+      'function s.g() runs as a trigger with a mutable search_path, so the objects it uses depend on whoever sets it off',
+    object: 's.g()',
+    fix: `alter function s.g() set search_path = '';`,
   },
   {
     rule: 'security_definer_executable_by_anon',
     baseline: `create function s.f() returns int language sql
         security definer set search_path = '' as 'select 1';
-      revoke execute on function s.f() from public;`,
-    violation: 'grant execute on function s.f() to anon;',
+      revoke execute on function s.f() from public;
+      grant execute on function s.f() to anon, authenticated;`,
+    violation: 'grant execute on function s.f() to public;',
     message:
-      'SECURITY DEFINER function s.f() can be called by anon and runs with the rights of postgres',
+      'SECURITY DEFINER function s.f() can be called by anon (PUBLIC holds EXECUTE) and runs with the rights of postgres',
     object: 's.f()',
-    fix: 'revoke execute on function s.f() from anon;',
+    fix: 'revoke execute on function s.f() from public;',
   },
   {
     rule: 'view_bypasses_rls',
@@ -311,6 +316,26 @@ describe('every rule goes baseline, violation, fix', () => {
 
     await t.db.exec(c.fix);
     expect(await findingsOf(c.rule), 'fix').toEqual([]);
+  });
+});
+
+describe('function_search_path_mutable', () => {
+  it('flags a function that a policy calls, not one only called by hand', async () => {
+    await t.db.exec(`drop schema if exists s cascade; create schema s;
+      create table s.t (id int, team int);
+      create function s.my_team() returns int language plpgsql
+        as 'begin return 1; end';
+      create function s.by_hand() returns int language plpgsql
+        as 'begin return 1; end';
+      create policy team on s.t to authenticated
+        using (team = (select s.my_team()));`);
+    expect(await findingsOf('function_search_path_mutable')).toEqual([
+      {
+        object: 's.my_team()',
+        message:
+          'function s.my_team() runs from a policy, view, default, constraint or index with a mutable search_path, so the objects it uses depend on whoever sets it off',
+      },
+    ]);
   });
 });
 
