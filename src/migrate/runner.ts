@@ -11,11 +11,7 @@ import { pgliteOf } from '../db/pglite.ts';
 import { quoteIdent } from '../db/quote.ts';
 import type { Database, Session } from '../db/shared.ts';
 import { UsageError } from '../errors.ts';
-import {
-  LockTimeoutError,
-  MigrationError,
-  PackConflictError,
-} from './errors.ts';
+import { LockTimeoutError, MigrationError } from './errors.ts';
 import { loadPack, type PackMigration } from './load.ts';
 import { type PackFile, readPackFile } from './pack.ts';
 import { assertNoConflicts } from './preflight.ts';
@@ -25,6 +21,11 @@ import {
   MIGRATIONS_SCHEMA,
   MIGRATIONS_TABLE,
 } from './state.ts';
+import {
+  assertTestsSchemaOurs,
+  installTestHelpers,
+  removeTestHelpers,
+} from './test-helpers.ts';
 
 /** A stable advisory lock key for the pack's migrations ("flux"). */
 export const MIGRATION_LOCK_KEY = 0x666c7578;
@@ -254,41 +255,6 @@ async function grantRoles(session: Session, login: string): Promise<void> {
   await session.query(
     `grant anon, authenticated, service_role to ${quoteIdent(login)}`,
   );
-}
-
-/** The comment that marks the tests schema as the helpers' own. */
-const TEST_HELPERS_MARK =
-  'fluxbase-cli test helpers (migrate up --with-test-helpers)';
-
-async function testsSchemaComment(session: Session) {
-  const { rows } = await session.query<{ comment: string | null }>(
-    `select pg_catalog.obj_description(oid, 'pg_namespace') as comment
-       from pg_catalog.pg_namespace where nspname = 'tests'`,
-  );
-  return rows[0];
-}
-
-/** Refuses a tests schema that the helpers did not make. */
-async function assertTestsSchemaOurs(session: Session): Promise<void> {
-  const existing = await testsSchemaComment(session);
-  if (existing && existing.comment !== TEST_HELPERS_MARK) {
-    throw new PackConflictError([
-      { schema: 'tests', name: 'tests', kind: 'schema' },
-    ]);
-  }
-}
-
-/** Applies sql/testing/helpers.sql (idempotent). */
-async function installTestHelpers(session: Session): Promise<void> {
-  await session.exec(readPackFile('testing/helpers.sql').text);
-}
-
-/** Drops the tests schema, only when the helpers made it. */
-async function removeTestHelpers(session: Session): Promise<void> {
-  const existing = await testsSchemaComment(session);
-  if (existing?.comment === TEST_HELPERS_MARK) {
-    await session.query('drop schema tests cascade');
-  }
 }
 
 /**
