@@ -165,7 +165,7 @@ export const RULES: readonly Rule[] = [
     category: 'SECURITY',
     title: 'Implicitly called function with a mutable search_path',
     description:
-      "A trigger function, or a function a policy, view, default, constraint or index calls, runs for other roles under their search_path; whoever can put an object on that path decides what it runs.",
+      'A trigger function, or a function a policy, view, default, constraint or index calls, runs for other roles under their search_path; whoever can put an object on that path decides what it runs.',
     remediation: "Add set search_path = '' and qualify every name in the body.",
   },
   {
