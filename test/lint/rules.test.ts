@@ -129,7 +129,7 @@ const CASES: Case[] = [
     violation: `alter policy admins on s.t
       using ((select auth.jwt() -> 'user_metadata' ->> 'role') = 'admin');`,
     message:
-      'policy admins on s.t trusts user_metadata from the token, which users can change themselves',
+      'policy admins on s.t trusts user metadata, which users can change themselves',
     object: 's.t.admins',
     fix: `alter policy admins on s.t
       using ((select auth.jwt() -> 'app_metadata' ->> 'role') = 'admin');`,
@@ -272,7 +272,8 @@ beforeAll(async () => {
   t = await freshDatabase();
   // auth.users comes with the auth tables; a minimal one when it is absent.
   await t.db.exec(`
-    create table if not exists auth.users (id uuid primary key, email text);
+    create table if not exists auth.users (
+      id uuid primary key, email text, raw_user_meta_data jsonb);
     alter table auth.users enable row level security;
     alter table auth.users force row level security;`);
 });
@@ -334,6 +335,23 @@ describe('function_search_path_mutable', () => {
         object: 's.my_team()',
         message:
           'function s.my_team() runs from a policy, view, default, constraint or index with a mutable search_path, so the objects it uses depend on whoever sets it off',
+      },
+    ]);
+  });
+});
+
+describe('user_metadata_in_policy', () => {
+  it('catches a policy that reads raw_user_meta_data from auth.users', async () => {
+    await t.db.exec(`drop schema if exists s cascade; create schema s;
+      create table s.t (id int);
+      create policy editors on s.t to authenticated using (exists (
+        select from auth.users u where u.id = (select auth.uid())
+           and u.raw_user_meta_data ->> 'editor' = 'true'));`);
+    expect(await findingsOf('user_metadata_in_policy')).toEqual([
+      {
+        object: 's.t.editors',
+        message:
+          'policy editors on s.t trusts user metadata, which users can change themselves',
       },
     ]);
   });

@@ -17,6 +17,12 @@ const SARIF_LEVEL: Record<Level, 'error' | 'warning' | 'note'> = {
   INFO: 'note',
 };
 const DOCS = 'docs/lint.md';
+/** GitHub code scanning ranks security alerts by this score (0 to 10). */
+const SEVERITY: Record<Level, string> = {
+  ERROR: '8.0',
+  WARN: '5.0',
+  INFO: '2.0',
+};
 
 function ruleDescriptor(rule: Rule) {
   return {
@@ -32,6 +38,7 @@ function ruleDescriptor(rule: Rule) {
     properties: {
       category: rule.category,
       tags: [rule.category.toLowerCase(), 'postgres', 'rls'],
+      'security-severity': SEVERITY[rule.level],
     },
   };
 }
