@@ -2,7 +2,27 @@
 -- row level security, readable by anon or authenticated. A view reads its
 -- tables with its owner's rights, and the owner usually passes RLS, so
 -- the view hands out every row the policies were meant to hide.
+-- Tables read through other views are followed too.
 -- $1: schemas in scope; $2: the API roles.
+with recursive reads(view, rel, depth) as (
+  select w.ev_class, d.refobjid, 1
+    from pg_catalog.pg_rewrite w
+    join pg_catalog.pg_depend d
+      on d.classid = 'pg_catalog.pg_rewrite'::pg_catalog.regclass
+     and d.objid = w.oid
+     and d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass
+   where d.refobjid <> w.ev_class
+  union
+  select r.view, d.refobjid, r.depth + 1
+    from reads r
+    join pg_catalog.pg_class v on v.oid = r.rel and v.relkind = 'v'
+    join pg_catalog.pg_rewrite w on w.ev_class = v.oid
+    join pg_catalog.pg_depend d
+      on d.classid = 'pg_catalog.pg_rewrite'::pg_catalog.regclass
+     and d.objid = w.oid
+     and d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass
+   where d.refobjid <> w.ev_class and r.depth < 16
+)
 select n.nspname as object_schema,
        c.relname as object_name,
        'view' as object_type,
@@ -19,14 +39,10 @@ select n.nspname as object_schema,
  cross join lateral (
    select pg_catalog.string_agg(distinct bn.nspname || '.' || b.relname, ', ')
             as names
-     from pg_catalog.pg_rewrite w
-     join pg_catalog.pg_depend d
-       on d.classid = 'pg_catalog.pg_rewrite'::pg_catalog.regclass
-      and d.objid = w.oid
-      and d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass
-     join pg_catalog.pg_class b on b.oid = d.refobjid
+     from reads r
+     join pg_catalog.pg_class b on b.oid = r.rel
      join pg_catalog.pg_namespace bn on bn.oid = b.relnamespace
-    where w.ev_class = c.oid and b.oid <> c.oid and b.relrowsecurity
+    where r.view = c.oid and b.relrowsecurity
  ) as base
  cross join lateral (
    select pg_catalog.string_agg(r.name, ', ' order by r.ord) as roles

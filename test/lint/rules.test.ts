@@ -357,6 +357,25 @@ describe('user_metadata_in_policy', () => {
   });
 });
 
+describe('view_bypasses_rls', () => {
+  it('follows a view that reads the table through another view', async () => {
+    await t.db.exec(`drop schema if exists s cascade; create schema s;
+      grant usage on schema s to anon, authenticated;
+      create table s.t (id int);
+      alter table s.t enable row level security;
+      create view s.inner_v as select id from s.t;
+      create view s.outer_v as select id from s.inner_v;
+      grant select on s.outer_v to anon;`);
+    expect(await findingsOf('view_bypasses_rls')).toEqual([
+      {
+        object: 's.outer_v',
+        message:
+          'view s.outer_v runs with the rights of its owner, so it reads s.t past row level security, and anon can select from it',
+      },
+    ]);
+  });
+});
+
 describe('recursive_policy', () => {
   it('catches two tables whose policies query each other', async () => {
     await t.db.exec(`drop schema if exists s cascade; create schema s;
