@@ -9,8 +9,7 @@ $(NODE_MODULES): package-lock.json
 	@touch $(NODE_MODULES)
 
 demo: $(NODE_MODULES)
-	node bin/fluxbase-cli.js migrate up
-	node bin/fluxbase-cli.js migrate status
+	node bin/fluxbase-cli.js demo
 
 test: $(NODE_MODULES)
 	npx vitest run

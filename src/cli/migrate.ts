@@ -52,7 +52,11 @@ function report(
 
 async function up(
   ctx: CommandContext,
-  flags: RunFlags & { to?: string; grantRolesTo?: string },
+  flags: RunFlags & {
+    to?: string;
+    grantRolesTo?: string;
+    withTestHelpers?: boolean;
+  },
 ) {
   const db = await ctx.database();
   ctx.log(`migrating ${db.label}`);
@@ -61,6 +65,7 @@ async function up(
     dryRun: flags.dryRun,
     to: flags.to,
     grantRolesTo: flags.grantRolesTo,
+    withTestHelpers: flags.withTestHelpers,
     lockTimeoutMs: flags.lockTimeout * 1000,
     log: ctx.log,
   });
@@ -138,6 +143,10 @@ export function registerMigrate(program: Command): void {
     .option(
       '--grant-roles-to <role>',
       'let this login role SET ROLE to anon, authenticated and service_role',
+    )
+    .option(
+      '--with-test-helpers',
+      'also install the pgTAP helpers of schema tests (for fluxbase-cli test)',
     )
     .addHelpText(
       'after',

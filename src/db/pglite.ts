@@ -1,7 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 
-import { PGlite, type Transaction } from '@electric-sql/pglite';
+import {
+  type Extensions,
+  PGlite,
+  type Transaction,
+} from '@electric-sql/pglite';
 import { pgcrypto } from '@electric-sql/pglite/contrib/pgcrypto';
 import { pgtap } from '@electric-sql/pglite-pgtap';
 
@@ -105,13 +109,14 @@ class EmbeddedDatabase implements Database {
 /**
  * Opens embedded PostgreSQL: in memory when `dataDir` is undefined, else
  * kept in that folder (created on first use). `seed` is a data-dir tarball
- * (from `dumpDataDir`) to start from.
+ * (from `dumpDataDir`) to start from; `extensions` adds PGlite extensions
+ * to pgcrypto and pgtap.
  */
 export async function openEmbedded(
   dataDir: string | undefined,
-  options: { seed?: Blob } = {},
+  options: { seed?: Blob; extensions?: Extensions } = {},
 ): Promise<Database> {
-  const extensions = { pgcrypto, pgtap };
+  const extensions = { pgcrypto, pgtap, ...options.extensions };
   const loadDataDir = options.seed;
   if (dataDir === undefined) {
     const pglite = await PGlite.create({ extensions, loadDataDir });

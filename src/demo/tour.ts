@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { withAuth } from '../auth/context.ts';
 import { createAuth } from '../auth/create.ts';
 import { AuthError } from '../auth/errors.ts';
+import type { AuthClaims } from '../auth/shared.ts';
 import type { EncryptionConfig } from '../config/schema.ts';
 import { openEmbedded } from '../db/pglite.ts';
 import type { Database } from '../db/shared.ts';
@@ -22,7 +23,7 @@ type Step = (db: Database, out: TourOutput, state: TourState) => Promise<void>;
 
 interface TourState {
   tokens: Record<'ada' | 'bob', string>;
-  claims: Record<'ada' | 'bob', Record<string, unknown>>;
+  claims: Record<'ada' | 'bob', AuthClaims>;
   auth: ReturnType<typeof createAuth>;
 }
 
@@ -66,7 +67,7 @@ const protect: Step = async (db, out, state) => {
     select rls.owner_policies('public.user_profiles', 'user_id');
   `);
   for (const name of ['ada', 'bob'] as const) {
-    await withAuth(db, state.claims[name] as never, (tx) =>
+    await withAuth(db, state.claims[name], (tx) =>
       tx.query(
         'insert into public.user_profiles (user_id, bio) values (auth.uid(), $1)',
         [`${name} writes here`],
@@ -74,14 +75,14 @@ const protect: Step = async (db, out, state) => {
     );
   }
   for (const name of ['ada', 'bob'] as const) {
-    const { rows } = await withAuth(db, state.claims[name] as never, (tx) =>
+    const { rows } = await withAuth(db, state.claims[name], (tx) =>
       tx.query<{ bio: string }>('select bio from public.user_profiles'),
     );
     out.line(
       `${name} sees ${rows.length} row: ${rows.map((r) => JSON.stringify(r.bio)).join(', ')}`,
     );
   }
-  const anon = await withAuth(db, { role: 'anon' } as never, (tx) =>
+  const anon = await withAuth(db, { role: 'anon' }, (tx) =>
     tx.query('select * from public.user_profiles'),
   );
   out.line(`anon sees ${anon.rows.length} rows`);
@@ -123,7 +124,7 @@ const rotate: Step = async (db, out) => {
     fromVersion: 1,
     toVersion: 2,
     batchSize: 50,
-    onBatch: (n) => out.line(`  re-encrypted a batch of ${n}`),
+    onBatch: (n) => out.line(`  ${n} of 200 re-encrypted`),
   });
   out.line(`re-encrypted ${result.reEncrypted} secrets to key version 2`);
   const check = await audit(v2, { keyVersion: 1 });
@@ -195,12 +196,8 @@ export async function runTour(out: TourOutput): Promise<void> {
       refreshExpiry: '720h',
     },
     password: { N: 2 ** 12, r: 8, p: 1 },
-  } as never);
-  const state: TourState = {
-    tokens: { ada: '', bob: '' },
-    claims: { ada: {}, bob: {} },
-    auth,
-  };
+  });
+  const state = { tokens: {}, claims: {}, auth } as TourState;
   try {
     for (const step of STEPS) await step(db, out, state);
   } finally {

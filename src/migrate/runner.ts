@@ -21,6 +21,11 @@ import {
   MIGRATIONS_SCHEMA,
   MIGRATIONS_TABLE,
 } from './state.ts';
+import {
+  assertTestsSchemaOurs,
+  installTestHelpers,
+  removeTestHelpers,
+} from './test-helpers.ts';
 
 /** A stable advisory lock key for the pack's migrations ("flux"). */
 export const MIGRATION_LOCK_KEY = 0x666c7578;
@@ -42,6 +47,8 @@ export interface UpOptions extends MigrateOptions {
   to?: string;
   /** A login role to receive anon, authenticated and service_role. */
   grantRolesTo?: string;
+  /** Also install the pgTAP helpers (schema tests), outside the pack. */
+  withTestHelpers?: boolean;
 }
 
 export interface DownOptions extends MigrateOptions {
@@ -271,6 +278,7 @@ export async function migrateUp(options: UpOptions): Promise<MigrateResult> {
     const applied = await appliedMigrations(session);
     const pending = upTo(pendingOf(pack, applied), pack, options.to);
     await assertNoConflicts(session, pending);
+    if (options.withTestHelpers) await assertTestsSchemaOurs(session);
     if (options.dryRun)
       return {
         migrations: pending.map((m) => m.name),
@@ -282,6 +290,7 @@ export async function migrateUp(options: UpOptions): Promise<MigrateResult> {
         ? []
         : await runPack(options, session, pack, 'up', pending.length);
     if (options.grantRolesTo) await grantRoles(session, options.grantRolesTo);
+    if (options.withTestHelpers) await installTestHelpers(session);
     return { migrations: ran };
   });
 }
@@ -313,6 +322,7 @@ export async function migrateDown(
     const ran = await runPack(options, session, pack, 'down', count);
     if ((await appliedMigrations(session)).length === 0) {
       await session.query('drop schema if exists fluxbase cascade');
+      await removeTestHelpers(session);
     }
     return { migrations: ran };
   });

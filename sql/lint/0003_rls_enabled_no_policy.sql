@@ -1,0 +1,38 @@
+-- rls_enabled_no_policy: RLS is on, anon or authenticated hold privileges
+-- on the table, but no policy exists, so they get no row at all. Either a
+-- policy is missing or the grants should go. A table nobody but the
+-- backend can reach (no grants) is a deliberate deny-all and passes.
+-- $1: schemas in scope; $2: the API roles.
+select n.nspname as object_schema,
+       c.relname as object_name,
+       'table' as object_type,
+       null::text as sub_object,
+       pg_catalog.format(
+         'row level security is enabled on table %s.%s but it has no policy, so %s get no row',
+         n.nspname, c.relname, reach.roles) as message,
+       pg_catalog.format(
+         'create policy "select own rows" on %I.%I for select to authenticated using (user_id = (select auth.uid()));',
+         n.nspname, c.relname) as fix,
+       false as fixable,
+       pg_catalog.obj_description(c.oid, 'pg_class') as comment
+  from pg_catalog.pg_class c
+  join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+ cross join lateral (
+   select pg_catalog.string_agg(r.name, ', ' order by r.ord) as roles
+     from (select rolname, 1 from pg_catalog.pg_roles
+            where rolname = any($2::text[])
+           union all select 'PUBLIC', 2) as r(name, ord)
+    where pg_catalog.has_schema_privilege(
+            pg_catalog.lower(r.name), n.oid, 'USAGE')
+      and pg_catalog.has_table_privilege(pg_catalog.lower(r.name), c.oid,
+            'SELECT, INSERT, UPDATE, DELETE')
+ ) as reach
+ where c.relkind in ('r', 'p')
+   and c.relrowsecurity
+   and reach.roles is not null
+   and n.nspname = any($1::text[])
+   and not exists (select from pg_catalog.pg_policy p where p.polrelid = c.oid)
+   and not exists (
+     select from pg_catalog.pg_depend d
+      where d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass
+        and d.objid = c.oid and d.deptype = 'e')

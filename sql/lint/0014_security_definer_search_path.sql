@@ -1,0 +1,33 @@
+-- security_definer_search_path: a SECURITY DEFINER function without a
+-- pinned search_path. It runs with its owner's rights but resolves names
+-- through the caller's search_path, so a caller can put their own
+-- function or operator in front of the one it means and run it as the
+-- owner.
+-- $1: schemas in scope.
+select n.nspname as object_schema,
+       p.proname || '(' || pg_catalog.pg_get_function_identity_arguments(p.oid)
+         || ')' as object_name,
+       'function' as object_type,
+       null::text as sub_object,
+       pg_catalog.format(
+         'SECURITY DEFINER function %s.%s(%s) does not pin search_path, so a caller can make it run their own objects with the rights of %s',
+         n.nspname, p.proname,
+         pg_catalog.pg_get_function_identity_arguments(p.oid),
+         pg_catalog.pg_get_userbyid(p.proowner)) as message,
+       pg_catalog.format(
+         'alter function %I.%I(%s) set search_path = '''';',
+         n.nspname, p.proname,
+         pg_catalog.pg_get_function_identity_arguments(p.oid)) as fix,
+       false as fixable,
+       pg_catalog.obj_description(p.oid, 'pg_proc') as comment
+  from pg_catalog.pg_proc p
+  join pg_catalog.pg_namespace n on n.oid = p.pronamespace
+ where p.prosecdef
+   and not exists (
+     select from pg_catalog.unnest(p.proconfig) as setting
+      where setting like 'search_path=%')
+   and n.nspname = any($1::text[])
+   and not exists (
+     select from pg_catalog.pg_depend d
+      where d.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass
+        and d.objid = p.oid and d.deptype = 'e')

@@ -1,0 +1,1 @@
+export { runTour, type TourOutput } from './tour.ts';

@@ -1,0 +1,180 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+
+import { runCli } from '../../src/cli/program.ts';
+import { migrateUp } from '../../src/migrate/runner.ts';
+import { runTestFiles } from '../../src/testing/index.ts';
+import { freshDatabase, serverOnly, type TestDatabase } from '../support/db.ts';
+
+const FILES = 'test/lint/fixtures/pgtap';
+
+async function cli(...args: string[]) {
+  let stdout = '';
+  const out = vi
+    .spyOn(process.stdout, 'write')
+    .mockImplementation((chunk: string | Uint8Array) => {
+      stdout += String(chunk);
+      return true;
+    });
+  const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+  try {
+    const code = await runCli(['node', 'fluxbase-cli', ...args]);
+    return { code, stdout };
+  } finally {
+    out.mockRestore();
+    err.mockRestore();
+    process.exitCode = undefined;
+  }
+}
+
+let t: TestDatabase;
+beforeAll(async () => {
+  t = await freshDatabase({ onDisk: true });
+  await migrateUp({ db: t.db, withTestHelpers: true });
+});
+afterAll(async () => {
+  if (t.kind === 'embedded') await t.db.close();
+  await t.drop();
+});
+
+describe('running users pgTAP files', () => {
+  it('runs each file in a transaction that is rolled back', async () => {
+    const results = await runTestFiles({ db: t.db, paths: [FILES] });
+    expect(
+      results.map((r) => ({ file: r.file, ok: r.ok, failed: r.failed })),
+    ).toEqual([
+      { file: `${FILES}/01_passes.sql`, ok: true, failed: [] },
+      {
+        file: `${FILES}/02_fails.sql`,
+        ok: false,
+        failed: [
+          'not ok 1 - every table in schema public has row level security',
+        ],
+      },
+    ]);
+    expect(results[1]!.lines).toContain('# without row level security: leaky');
+    const { rows } = await t.db.query(
+      `select to_regclass('public.scratch') as scratch,
+              to_regclass('public.leaky') as leaky`,
+    );
+    expect(rows).toEqual([{ scratch: null, leaky: null }]);
+  });
+
+  it('reports a file that stops with an error as a failure with its line', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fluxbase-pgtap-'));
+    const file = join(dir, 'broken.sql');
+    writeFileSync(file, 'select plan(1);\nselect oops();\n');
+    const [result] = await runTestFiles({ db: t.db, paths: [file], cwd: dir });
+    expect(result!.ok).toBe(false);
+    expect(result!.error?.split('\n').slice(0, 2)).toEqual([
+      'broken.sql:2:8',
+      'ERROR 42883: function oops() does not exist',
+    ]);
+  });
+
+  it('prints TAP per file and exits 0 when every test passes, then JUnit and 1 on a failure', async () => {
+    if (t.kind === 'embedded') await t.db.close();
+    const passing = await cli(
+      'test',
+      '--database-url',
+      t.url,
+      `${FILES}/01_passes.sql`,
+    );
+    expect(passing.stdout).toBe(
+      [
+        `# ${FILES}/01_passes.sql`,
+        '1..3',
+        'ok 1 - every table in schema public has row level security',
+        'ok 2 - create_user gives an id',
+        'ok 3 - the same e-mail gives the same user',
+        '# 1 of 1 files passed',
+        '',
+      ].join('\n'),
+    );
+    expect(passing.code).toBe(0);
+
+    const { code, stdout } = await cli(
+      'test',
+      '--database-url',
+      t.url,
+      `${FILES}/02_fails.sql`,
+      '--format',
+      'junit',
+    );
+    expect(stdout).toBe(
+      [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<testsuites name="fluxbase-cli test">',
+        `  <testsuite name="${FILES}/02_fails.sql" tests="2" failures="1">`,
+        `    <testcase classname="${FILES}/02_fails.sql" name="every table in schema public has row level security">`,
+        '      <failure message="not ok 1 - every table in schema public has row level security"/>',
+        '    </testcase>',
+        `    <testcase classname="${FILES}/02_fails.sql" name="this one passes"/>`,
+        '  </testsuite>',
+        '</testsuites>',
+        '',
+      ].join('\n'),
+    );
+    expect(code).toBe(1);
+    if (t.kind === 'embedded') t.db = await t.open();
+  });
+});
+
+describe('the tests helpers', () => {
+  it.skipIf(serverOnly('switches roles inside a transaction'))(
+    'authenticate_as sets the role and the full claims; clear_authentication drops them',
+    async () => {
+      const seen = await t.db.transaction(async (tx) => {
+        const { rows: made } = await tx.query<{ id: string }>(
+          `select tests.create_user('grace@example.com') as id`,
+        );
+        await tx.query(`select tests.authenticate_as('grace@example.com')`);
+        const as = await tx.query(
+          `select current_user as role, auth.uid() as uid, auth.jwt() as claims`,
+        );
+        await tx.query(`select tests.authenticate_as($1)`, [made[0]!.id]);
+        const byId = await tx.query('select auth.email() as email');
+        await tx.query('select tests.clear_authentication()');
+        const cleared = await tx.query(
+          'select current_user as role, auth.uid() as uid',
+        );
+        await tx.query('select tests.authenticate_as_service_role()');
+        const service = await tx.query('select current_user as role');
+        return { id: made[0]!.id, as, byId, cleared, service };
+      });
+      const row = seen.as.rows[0] as {
+        role: string;
+        uid: string;
+        claims: Record<string, string>;
+      };
+      expect(row.role).toBe('authenticated');
+      expect(row.uid).toBe(seen.id);
+      expect(Object.keys(row.claims).sort()).toEqual([
+        'aal',
+        'aud',
+        'email',
+        'role',
+        'session_id',
+        'sub',
+      ]);
+      expect(row.claims).toMatchObject({
+        sub: seen.id,
+        role: 'authenticated',
+        email: 'grace@example.com',
+        aal: 'aal1',
+      });
+      expect(seen.byId.rows).toEqual([{ email: 'grace@example.com' }]);
+      expect(seen.cleared.rows).toEqual([{ role: 'anon', uid: null }]);
+      expect(seen.service.rows).toEqual([{ role: 'service_role' }]);
+    },
+  );
+
+  it('names the user that authenticate_as cannot find', async () => {
+    await expect(
+      t.db.query(`select tests.authenticate_as('nobody@example.com')`),
+    ).rejects.toThrow('tests.authenticate_as: no user nobody@example.com');
+  });
+});
