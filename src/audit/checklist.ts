@@ -95,14 +95,14 @@ const jwtSecret: Check = (o) => {
       'jwt_secret',
       title,
       'auth.jwt.secret is not set',
-      'set auth.jwt.secret: ${JWT_SECRET} with the output of `openssl rand -base64 32`',
+      `set auth.jwt.secret: \${JWT_SECRET} with the output of openssl rand -base64 32`,
     );
   }
   return fromEnvironment(
     'jwt_secret_weak',
     'jwt_secret',
     title,
-    'generate one with `openssl rand -base64 32` and set it through ${JWT_SECRET}',
+    `generate one with openssl rand -base64 32 and set it through \${JWT_SECRET}`,
   )(o);
 };
 
@@ -156,7 +156,7 @@ const secretsFromEnv = fromEnvironment(
   'literal_secret',
   'secrets_from_env',
   'Secrets and keys come from the environment',
-  'replace each literal value with ${VAR} and set VAR in the environment',
+  `replace each literal value with \${VAR} and set VAR in the environment`,
 );
 
 const https: Check = ({ loaded }) => {

@@ -94,7 +94,7 @@ describe('fluxbase-cli audit', () => {
     expect(result.stdout).toBe(
       [
         '✗ Row Level Security on every user table: 1 without working RLS: public.orders. Fix: run fluxbase-cli lint for each fix, e.g. alter table public.orders enable row level security;',
-        '✗ JWT secret of at least 256 bits, not a placeholder: auth.jwt.secret has 136 bits; at least 256 are needed. Fix: generate one with `openssl rand -base64 32` and set it through ${JWT_SECRET}',
+        '✗ JWT secret of at least 256 bits, not a placeholder: auth.jwt.secret has 136 bits; at least 256 are needed. Fix: generate one with openssl rand -base64 32 and set it through ${JWT_SECRET}',
         '✗ Rate limiting on, with a backend shared by every instance: ratelimit.backend is memory (each instance counts alone). Fix: set ratelimit.backend: redis (or postgres)',
         '✗ Security headers configured: turned off: Strict-Transport-Security. Fix: remove the false overrides from server.security_headers',
         '✗ Secrets and keys come from the environment: auth.jwt.secret is written in fluxbase.yaml. Fix: replace each literal value with ${VAR} and set VAR in the environment',
