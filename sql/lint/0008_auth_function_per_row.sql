@@ -92,7 +92,4 @@ select n.nspname as object_schema,
                '(select \1)', 'g')
     ) as r(kind, text)
  ) as fixed
- where not exists (
-     select from pg_catalog.pg_depend d
-      where d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass
-        and d.objid = c.oid and d.deptype = 'e')
+ where {{not_extension_member catalog='pg_catalog.pg_class' object=c.oid}}

@@ -24,10 +24,7 @@ exprs as (
      and e.tree like '%{OPEXPR%'
      and e.tree like '%:funcid %'
      and n.nspname = any($1::text[])
-     and not exists (
-       select from pg_catalog.pg_depend d
-        where d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass
-          and d.objid = c.oid and d.deptype = 'e')
+     and {{not_extension_member catalog='pg_catalog.pg_class' object=c.oid}}
 ),
 columns as (
   select distinct x.rel, found.attno

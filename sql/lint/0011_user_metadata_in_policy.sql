@@ -36,7 +36,4 @@ select n.nspname as object_schema,
      or (t.tree like ('%:relid ' || pg_catalog.to_regclass('auth.users')::pg_catalog.oid || ' %')
          and e.text like '%raw_user_meta_data%'))
    and n.nspname = any($1::text[])
-   and not exists (
-     select from pg_catalog.pg_depend d
-      where d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass
-        and d.objid = c.oid and d.deptype = 'e')
+   and {{not_extension_member catalog='pg_catalog.pg_class' object=c.oid}}

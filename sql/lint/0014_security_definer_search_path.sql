@@ -27,7 +27,4 @@ select n.nspname as object_schema,
      select from pg_catalog.unnest(p.proconfig) as setting
       where setting like 'search_path=%')
    and n.nspname = any($1::text[])
-   and not exists (
-     select from pg_catalog.pg_depend d
-      where d.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass
-        and d.objid = p.oid and d.deptype = 'e')
+   and {{not_extension_member catalog='pg_catalog.pg_proc' object=p.oid}}

@@ -32,7 +32,4 @@ select n.nspname as object_schema,
    and pg_catalog.has_schema_privilege(anon.oid, n.oid, 'USAGE')
    and pg_catalog.has_function_privilege('public', p.oid, 'EXECUTE')
    and n.nspname = any($1::text[])
-   and not exists (
-     select from pg_catalog.pg_depend d
-      where d.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass
-        and d.objid = p.oid and d.deptype = 'e')
+   and {{not_extension_member catalog='pg_catalog.pg_proc' object=p.oid}}
