@@ -22,11 +22,7 @@ select n.nspname as object_schema,
    select coalesce(p.polqual::text, '') || coalesce(p.polwithcheck::text, '')
        as tree
  ) as t
- cross join lateral (
-   select coalesce(pg_catalog.pg_get_expr(p.polqual, p.polrelid), '') || ' '
-       || coalesce(pg_catalog.pg_get_expr(p.polwithcheck, p.polrelid), '')
-       as text
- ) as e
+ {{policy_text}}
  where ((exists (
            select from pg_catalog.pg_proc f
              join pg_catalog.pg_namespace fn on fn.oid = f.pronamespace

@@ -18,11 +18,7 @@ select n.nspname as object_schema,
   from pg_catalog.pg_policy p
   join pg_catalog.pg_class c on c.oid = p.polrelid
   join pg_catalog.pg_namespace n on n.oid = c.relnamespace
- cross join lateral (
-   select coalesce(pg_catalog.pg_get_expr(p.polqual, p.polrelid), '') || ' '
-       || coalesce(pg_catalog.pg_get_expr(p.polwithcheck, p.polrelid), '')
-       as text
- ) as e
+ {{policy_text}}
  cross join lateral pg_catalog.regexp_match(e.text,
    '(?:\( SELECT )?(auth\.(?:uid|role|email|jwt))\(\)(?: AS \w+\))? IS NULL')
    as m(call)

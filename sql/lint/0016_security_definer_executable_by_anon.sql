@@ -6,11 +6,7 @@
 -- oversight, and passes; so do trigger functions, which nobody can call
 -- directly.
 -- $1: schemas in scope; $2: the API roles.
-select n.nspname as object_schema,
-       p.proname || '(' || pg_catalog.pg_get_function_identity_arguments(p.oid)
-         || ')' as object_name,
-       'function' as object_type,
-       null::text as sub_object,
+select {{function_identity}},
        pg_catalog.format(
          'SECURITY DEFINER function %s.%s(%s) can be called by anon (PUBLIC holds EXECUTE) and runs with the rights of %s',
          n.nspname, p.proname,

@@ -7,20 +7,14 @@
 with recursive reads(view, rel, depth) as (
   select w.ev_class, d.refobjid, 1
     from pg_catalog.pg_rewrite w
-    join pg_catalog.pg_depend d
-      on d.classid = 'pg_catalog.pg_rewrite'::pg_catalog.regclass
-     and d.objid = w.oid
-     and d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass
+    {{rule_reads}}
    where d.refobjid <> w.ev_class
   union
   select r.view, d.refobjid, r.depth + 1
     from reads r
     join pg_catalog.pg_class v on v.oid = r.rel and v.relkind = 'v'
     join pg_catalog.pg_rewrite w on w.ev_class = v.oid
-    join pg_catalog.pg_depend d
-      on d.classid = 'pg_catalog.pg_rewrite'::pg_catalog.regclass
-     and d.objid = w.oid
-     and d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass
+    {{rule_reads}}
    where d.refobjid <> w.ev_class and r.depth < 16
 )
 select n.nspname as object_schema,

@@ -21,10 +21,7 @@ select n.nspname as object_schema,
    and reach.roles is not null
    and exists (
      select from pg_catalog.pg_rewrite w
-       join pg_catalog.pg_depend d
-         on d.classid = 'pg_catalog.pg_rewrite'::pg_catalog.regclass
-        and d.objid = w.oid
-        and d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass
+       {{rule_reads}}
       where w.ev_class = c.oid
         and d.refobjid = pg_catalog.to_regclass('auth.users'))
    and n.nspname = any($1::text[])
