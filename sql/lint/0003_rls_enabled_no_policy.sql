@@ -17,22 +17,10 @@ select n.nspname as object_schema,
        pg_catalog.obj_description(c.oid, 'pg_class') as comment
   from pg_catalog.pg_class c
   join pg_catalog.pg_namespace n on n.oid = c.relnamespace
- cross join lateral (
-   select pg_catalog.string_agg(r.name, ', ' order by r.ord) as roles
-     from (select rolname, 1 from pg_catalog.pg_roles
-            where rolname = any($2::text[])
-           union all select 'PUBLIC', 2) as r(name, ord)
-    where pg_catalog.has_schema_privilege(
-            pg_catalog.lower(r.name), n.oid, 'USAGE')
-      and pg_catalog.has_table_privilege(pg_catalog.lower(r.name), c.oid,
-            'SELECT, INSERT, UPDATE, DELETE')
- ) as reach
+ {{api_reach privileges='SELECT, INSERT, UPDATE, DELETE'}}
  where c.relkind in ('r', 'p')
    and c.relrowsecurity
    and reach.roles is not null
    and n.nspname = any($1::text[])
    and not exists (select from pg_catalog.pg_policy p where p.polrelid = c.oid)
-   and not exists (
-     select from pg_catalog.pg_depend d
-      where d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass
-        and d.objid = c.oid and d.deptype = 'e')
+   and {{not_extension_member catalog='pg_catalog.pg_class' object=c.oid}}

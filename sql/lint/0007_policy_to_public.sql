@@ -18,7 +18,4 @@ select n.nspname as object_schema,
   join pg_catalog.pg_namespace n on n.oid = c.relnamespace
  where p.polroles = '{0}'::pg_catalog.oid[]
    and n.nspname = any($1::text[])
-   and not exists (
-     select from pg_catalog.pg_depend d
-      where d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass
-        and d.objid = c.oid and d.deptype = 'e')
+   and {{not_extension_member catalog='pg_catalog.pg_class' object=c.oid}}

@@ -5,15 +5,7 @@
 -- when it lies inside a {QUERY} node, whatever search_path the policy
 -- was written under, and a policy mixing both forms is caught.
 -- $1: schemas in scope.
-with targets as (
-  select p.oid,
-         case n.nspname when 'auth' then 'auth.' else '' end
-           || p.proname || '()' as label
-    from pg_catalog.pg_proc p
-    join pg_catalog.pg_namespace n on n.oid = p.pronamespace
-   where (n.nspname = 'auth' and p.proname in ('uid', 'jwt', 'role', 'email'))
-      or (n.nspname = 'pg_catalog' and p.proname = 'current_setting')
-),
+with {{identity_functions}},
 exprs as (
   select p.oid as policy, e.kind, e.tree
     from pg_catalog.pg_policy p
@@ -30,33 +22,14 @@ bare as (
   select x.policy, pg_catalog.string_agg(distinct found.label, ', ') as calls
     from exprs x
    cross join lateral (
-     with tokens as (
-       select m.ord, m.tok[1] as tok, m.tok[2]::pg_catalog.oid as funcid
-         from pg_catalog.regexp_matches(x.tree,
-           '((?<!\\)\{QUERY|(?<!\\)\{|(?<!\\)\}|:funcid (\d+))', 'g')
-           with ordinality as m(tok, ord)
-     ),
-     depths as (
-       select t.*, sum(case when t.tok = '}' then -1
-                            when t.tok like '{%' then 1 else 0 end)
-                     over (order by t.ord) as depth
-         from tokens t
-     ),
-     queries as (
-       select l.ord as open_at, l.close_at
-         from (select d.*, lead(d.ord) over (
-                 partition by case when d.tok = '}' then d.depth + 1
-                                   else d.depth end
-                 order by d.ord) as close_at
-                 from depths d where d.funcid is null) as l
-        where l.tok = '{QUERY'
-     )
+     with {{node_tree_spans tree=x.tree}}
      select tg.label
        from depths d
        join targets tg on tg.oid = d.funcid
       where not exists (
-        select from queries q
-         where d.ord > q.open_at and d.ord < q.close_at)
+        select from spans q
+         where q.tok = '{QUERY'
+           and d.ord > q.open_at and d.ord < q.close_at)
    ) as found
    group by x.policy
 )
@@ -92,7 +65,4 @@ select n.nspname as object_schema,
                '(select \1)', 'g')
     ) as r(kind, text)
  ) as fixed
- where not exists (
-     select from pg_catalog.pg_depend d
-      where d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass
-        and d.objid = c.oid and d.deptype = 'e')
+ where {{not_extension_member catalog='pg_catalog.pg_class' object=c.oid}}

@@ -17,10 +17,7 @@ with overlapping as (
      and exists (
        select from pg_catalog.unnest(p.polroles) as pr(id)
         where pr.id = 0 or pg_catalog.pg_has_role(r.oid, pr.id, 'MEMBER'))
-     and not exists (
-       select from pg_catalog.pg_depend d
-        where d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass
-          and d.objid = c.oid and d.deptype = 'e')
+     and {{not_extension_member catalog='pg_catalog.pg_class' object=c.oid}}
    group by c.oid, r.rolname, a.ord, a.cmd
   having count(*) > 1
 )

@@ -5,13 +5,7 @@
 -- (outside any sub-select) that is an operand of a comparison which also
 -- calls one of the auth functions.
 -- $1: schemas in scope.
-with targets as (
-  select p.oid
-    from pg_catalog.pg_proc p
-    join pg_catalog.pg_namespace n on n.oid = p.pronamespace
-   where (n.nspname = 'auth' and p.proname in ('uid', 'jwt', 'role', 'email'))
-      or (n.nspname = 'pg_catalog' and p.proname = 'current_setting')
-),
+with {{identity_functions}},
 exprs as (
   select p.polrelid as rel, e.tree
     from pg_catalog.pg_policy p
@@ -24,37 +18,13 @@ exprs as (
      and e.tree like '%{OPEXPR%'
      and e.tree like '%:funcid %'
      and n.nspname = any($1::text[])
-     and not exists (
-       select from pg_catalog.pg_depend d
-        where d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass
-          and d.objid = c.oid and d.deptype = 'e')
+     and {{not_extension_member catalog='pg_catalog.pg_class' object=c.oid}}
 ),
 columns as (
   select distinct x.rel, found.attno
     from exprs x
    cross join lateral (
-     with tokens as (
-       select m.ord, m.tok[1] as tok, m.tok[2]::int as varno,
-              m.tok[3]::int as attno, m.tok[4]::pg_catalog.oid as funcid
-         from pg_catalog.regexp_matches(x.tree,
-           '((?<!\\)\{QUERY|(?<!\\)\{OPEXPR|(?<!\\)\{VAR :varno (\d+) :varattno (\d+)|(?<!\\)\{|(?<!\\)\}|:funcid (\d+))',
-           'g') with ordinality as m(tok, ord)
-     ),
-     depths as (
-       select t.*, sum(case when t.tok = '}' then -1
-                            when t.tok like '{%' then 1 else 0 end)
-                     over (order by t.ord) as depth
-         from tokens t
-     ),
-     spans as (
-       select l.tok, l.ord as open_at, l.depth, l.close_at
-         from (select d.*, lead(d.ord) over (
-                 partition by case when d.tok = '}' then d.depth + 1
-                                   else d.depth end
-                 order by d.ord) as close_at
-                 from depths d where d.funcid is null) as l
-        where l.tok in ('{QUERY', '{OPEXPR')
-     ),
+     with {{node_tree_spans tree=x.tree}},
      calls as (
        select distinct op.open_at, op.close_at, op.depth
          from spans op

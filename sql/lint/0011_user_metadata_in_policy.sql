@@ -22,11 +22,7 @@ select n.nspname as object_schema,
    select coalesce(p.polqual::text, '') || coalesce(p.polwithcheck::text, '')
        as tree
  ) as t
- cross join lateral (
-   select coalesce(pg_catalog.pg_get_expr(p.polqual, p.polrelid), '') || ' '
-       || coalesce(pg_catalog.pg_get_expr(p.polwithcheck, p.polrelid), '')
-       as text
- ) as e
+ {{policy_text}}
  where ((exists (
            select from pg_catalog.pg_proc f
              join pg_catalog.pg_namespace fn on fn.oid = f.pronamespace
@@ -36,7 +32,4 @@ select n.nspname as object_schema,
      or (t.tree like ('%:relid ' || pg_catalog.to_regclass('auth.users')::pg_catalog.oid || ' %')
          and e.text like '%raw_user_meta_data%'))
    and n.nspname = any($1::text[])
-   and not exists (
-     select from pg_catalog.pg_depend d
-      where d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass
-        and d.objid = c.oid and d.deptype = 'e')
+   and {{not_extension_member catalog='pg_catalog.pg_class' object=c.oid}}

@@ -18,18 +18,11 @@ select n.nspname as object_schema,
   from pg_catalog.pg_policy p
   join pg_catalog.pg_class c on c.oid = p.polrelid
   join pg_catalog.pg_namespace n on n.oid = c.relnamespace
- cross join lateral (
-   select coalesce(pg_catalog.pg_get_expr(p.polqual, p.polrelid), '') || ' '
-       || coalesce(pg_catalog.pg_get_expr(p.polwithcheck, p.polrelid), '')
-       as text
- ) as e
+ {{policy_text}}
  cross join lateral pg_catalog.regexp_match(e.text,
    '(?:\( SELECT )?(auth\.(?:uid|role|email|jwt))\(\)(?: AS \w+\))? IS NULL')
    as m(call)
  where m.call is not null
    and e.text ~ ' OR '
    and n.nspname = any($1::text[])
-   and not exists (
-     select from pg_catalog.pg_depend d
-      where d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass
-        and d.objid = c.oid and d.deptype = 'e')
+   and {{not_extension_member catalog='pg_catalog.pg_class' object=c.oid}}

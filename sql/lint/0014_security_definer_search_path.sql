@@ -4,11 +4,7 @@
 -- function or operator in front of the one it means and run it as the
 -- owner.
 -- $1: schemas in scope.
-select n.nspname as object_schema,
-       p.proname || '(' || pg_catalog.pg_get_function_identity_arguments(p.oid)
-         || ')' as object_name,
-       'function' as object_type,
-       null::text as sub_object,
+select {{function_identity}},
        pg_catalog.format(
          'SECURITY DEFINER function %s.%s(%s) does not pin search_path, so a caller can make it run their own objects with the rights of %s',
          n.nspname, p.proname,
@@ -23,11 +19,6 @@ select n.nspname as object_schema,
   from pg_catalog.pg_proc p
   join pg_catalog.pg_namespace n on n.oid = p.pronamespace
  where p.prosecdef
-   and not exists (
-     select from pg_catalog.unnest(p.proconfig) as setting
-      where setting like 'search_path=%')
+   and {{search_path_unpinned}}
    and n.nspname = any($1::text[])
-   and not exists (
-     select from pg_catalog.pg_depend d
-      where d.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass
-        and d.objid = p.oid and d.deptype = 'e')
+   and {{not_extension_member catalog='pg_catalog.pg_proc' object=p.oid}}

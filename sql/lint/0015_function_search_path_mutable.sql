@@ -10,11 +10,7 @@
 -- would then cost a call per row), and SQL-standard bodies (BEGIN ATOMIC),
 -- whose names are bound when they are created.
 -- $1: schemas in scope.
-select n.nspname as object_schema,
-       p.proname || '(' || pg_catalog.pg_get_function_identity_arguments(p.oid)
-         || ')' as object_name,
-       'function' as object_type,
-       null::text as sub_object,
+select {{function_identity}},
        pg_catalog.format(
          'function %s.%s(%s) runs %s with a mutable search_path, so the objects it uses depend on whoever sets it off',
          n.nspname, p.proname,
@@ -52,11 +48,6 @@ select n.nspname as object_schema,
    and l.lanname not in ('c', 'internal')
    and p.prosqlbody is null
    and not (l.lanname = 'sql' and p.provolatile in ('s', 'i'))
-   and not exists (
-     select from pg_catalog.unnest(p.proconfig) as setting
-      where setting like 'search_path=%')
+   and {{search_path_unpinned}}
    and n.nspname = any($1::text[])
-   and not exists (
-     select from pg_catalog.pg_depend d
-      where d.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass
-        and d.objid = p.oid and d.deptype = 'e')
+   and {{not_extension_member catalog='pg_catalog.pg_proc' object=p.oid}}

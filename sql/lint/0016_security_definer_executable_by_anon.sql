@@ -6,11 +6,7 @@
 -- oversight, and passes; so do trigger functions, which nobody can call
 -- directly.
 -- $1: schemas in scope; $2: the API roles.
-select n.nspname as object_schema,
-       p.proname || '(' || pg_catalog.pg_get_function_identity_arguments(p.oid)
-         || ')' as object_name,
-       'function' as object_type,
-       null::text as sub_object,
+select {{function_identity}},
        pg_catalog.format(
          'SECURITY DEFINER function %s.%s(%s) can be called by anon (PUBLIC holds EXECUTE) and runs with the rights of %s',
          n.nspname, p.proname,
@@ -32,7 +28,4 @@ select n.nspname as object_schema,
    and pg_catalog.has_schema_privilege(anon.oid, n.oid, 'USAGE')
    and pg_catalog.has_function_privilege('public', p.oid, 'EXECUTE')
    and n.nspname = any($1::text[])
-   and not exists (
-     select from pg_catalog.pg_depend d
-      where d.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass
-        and d.objid = p.oid and d.deptype = 'e')
+   and {{not_extension_member catalog='pg_catalog.pg_proc' object=p.oid}}

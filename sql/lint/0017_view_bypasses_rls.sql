@@ -7,20 +7,14 @@
 with recursive reads(view, rel, depth) as (
   select w.ev_class, d.refobjid, 1
     from pg_catalog.pg_rewrite w
-    join pg_catalog.pg_depend d
-      on d.classid = 'pg_catalog.pg_rewrite'::pg_catalog.regclass
-     and d.objid = w.oid
-     and d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass
+    {{rule_reads}}
    where d.refobjid <> w.ev_class
   union
   select r.view, d.refobjid, r.depth + 1
     from reads r
     join pg_catalog.pg_class v on v.oid = r.rel and v.relkind = 'v'
     join pg_catalog.pg_rewrite w on w.ev_class = v.oid
-    join pg_catalog.pg_depend d
-      on d.classid = 'pg_catalog.pg_rewrite'::pg_catalog.regclass
-     and d.objid = w.oid
-     and d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass
+    {{rule_reads}}
    where d.refobjid <> w.ev_class and r.depth < 16
 )
 select n.nspname as object_schema,
@@ -44,16 +38,7 @@ select n.nspname as object_schema,
      join pg_catalog.pg_namespace bn on bn.oid = b.relnamespace
     where r.view = c.oid and b.relrowsecurity
  ) as base
- cross join lateral (
-   select pg_catalog.string_agg(r.name, ', ' order by r.ord) as roles
-     from (select rolname, 1 from pg_catalog.pg_roles
-            where rolname = any($2::text[])
-           union all select 'PUBLIC', 2) as r(name, ord)
-    where pg_catalog.has_schema_privilege(
-            pg_catalog.lower(r.name), n.oid, 'USAGE')
-      and pg_catalog.has_table_privilege(pg_catalog.lower(r.name), c.oid,
-            'SELECT')
- ) as reach
+ {{api_reach privileges='SELECT'}}
  where c.relkind = 'v'
    and base.names is not null
    and reach.roles is not null
@@ -62,7 +47,4 @@ select n.nspname as object_schema,
        from pg_catalog.pg_options_to_table(c.reloptions) as o
       where o.option_name = 'security_invoker'), false)
    and n.nspname = any($1::text[])
-   and not exists (
-     select from pg_catalog.pg_depend d
-      where d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass
-        and d.objid = c.oid and d.deptype = 'e')
+   and {{not_extension_member catalog='pg_catalog.pg_class' object=c.oid}}

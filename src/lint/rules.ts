@@ -257,22 +257,117 @@ export function ruleByName(name: string): Rule | undefined {
   return byName.get(name);
 }
 
+/** The folder of the SQL fragments that rule files share (name.sql). */
+export const LINT_SHARED_DIR = join(LINT_SQL_DIR, 'shared');
+
 /**
- * The catalog query of a rule, read from sql/lint/NNNN_name.sql. It takes
- * $1, the schemas in scope, and (when it names it) $2, the API roles.
+ * A reference to a shared fragment in a rule file: `{{name}}` or
+ * `{{name arg=value ...}}`, where a value is a single-quoted SQL literal
+ * or a bare word such as `c.oid`. Inside a fragment, `{{arg}}` stands for
+ * the argument of that name.
+ */
+const REFERENCE =
+  /\{\{\s*([a-z][a-z0-9_]*)((?:\s+[a-z][a-z0-9_]*=(?:'(?:[^']|'')*'|[A-Za-z0-9_.$]+))*)\s*\}\}/g;
+const ARGUMENT = /([a-z][a-z0-9_]*)=('(?:[^']|'')*'|[A-Za-z0-9_.$]+)/g;
+const PARAMETER = /\{\{([a-z][a-z0-9_]*)\}\}/g;
+
+function readSqlFiles(dir: string, pattern: RegExp): Map<string, string> {
+  return new Map(
+    readdirSync(dir)
+      .filter((file) => pattern.test(file))
+      .map((file) => [
+        file.replace(/\.sql$/, ''),
+        readFileSync(join(dir, file), 'utf8'),
+      ]),
+  );
+}
+
+/** A fragment's SQL without its leading comment lines and final newline. */
+function fragmentBody(text: string): string {
+  const lines = text.replace(/\s+$/, '').split('\n');
+  const start = lines.findIndex((line) => !/^\s*(--.*)?$/.test(line));
+  return lines.slice(start < 0 ? lines.length : start).join('\n');
+}
+
+/**
+ * Replaces each `{{name arg=value}}` in a rule's SQL by the fragment
+ * sql/lint/shared/name.sql with its arguments filled in. The lines after
+ * the first take the indentation of the line the reference stands on.
+ * Throws on an unknown fragment, a missing or unexpected argument, or a
+ * `{{` that is not a reference.
+ */
+export function expandFragments(
+  sql: string,
+  fragments: ReadonlyMap<string, string>,
+  file: string,
+): string {
+  const expanded = sql.replace(
+    REFERENCE,
+    (reference, name: string, rawArgs: string, at: number) => {
+      const fragment = fragments.get(name);
+      if (fragment === undefined) {
+        throw new Error(
+          `${file}: ${reference} names no fragment (sql/lint/shared/${name}.sql)`,
+        );
+      }
+      const args = new Map<string, string>();
+      for (const [, key = '', value = ''] of rawArgs.matchAll(ARGUMENT)) {
+        if (args.has(key)) {
+          throw new Error(`${file}: ${reference} gives ${key} twice`);
+        }
+        args.set(key, value);
+      }
+      const body = fragmentBody(fragment);
+      const wanted = new Set(
+        [...body.matchAll(PARAMETER)].map((m) => m[1] ?? ''),
+      );
+      for (const key of wanted) {
+        if (!args.has(key)) {
+          throw new Error(`${file}: ${reference} lacks the argument ${key}`);
+        }
+      }
+      for (const key of args.keys()) {
+        if (!wanted.has(key)) {
+          throw new Error(
+            `${file}: ${reference} gives ${key}, which ${name} does not take`,
+          );
+        }
+      }
+      const lineStart = sql.lastIndexOf('\n', at) + 1;
+      const indent = /^\s*/.exec(sql.slice(lineStart, at))?.[0] ?? '';
+      return body
+        .replace(PARAMETER, (_, key: string) => args.get(key) ?? '')
+        .replaceAll('\n', `\n${indent}`);
+    },
+  );
+  const stray = expanded.indexOf('{{');
+  if (stray >= 0) {
+    const line = expanded.slice(0, stray).split('\n').length;
+    throw new Error(`${file}: malformed fragment reference at line ${line}`);
+  }
+  return expanded;
+}
+
+/**
+ * The catalog query of a rule, read from sql/lint/NNNN_name.sql with its
+ * references to sql/lint/shared/ expanded (once, when the files are
+ * first read). It takes $1, the schemas in scope, and (when it names it)
+ * $2, the API roles.
  *
  * @example
  * await db.query(ruleSql(ruleByName('rls_disabled')!), [['public'], API_ROLES]);
  */
 export function ruleSql(rule: Rule): string {
-  sqlCache ??= new Map(
-    readdirSync(LINT_SQL_DIR)
-      .filter((file) => /^\d{4}_[a-z0-9_]+\.sql$/.test(file))
-      .map((file) => [
-        file.replace(/\.sql$/, ''),
-        readFileSync(join(LINT_SQL_DIR, file), 'utf8'),
+  if (sqlCache === undefined) {
+    const fragments = readSqlFiles(LINT_SHARED_DIR, /^[a-z][a-z0-9_]*\.sql$/);
+    const rules = readSqlFiles(LINT_SQL_DIR, /^\d{4}_[a-z0-9_]+\.sql$/);
+    sqlCache = new Map(
+      [...rules].map(([name, sql]) => [
+        name,
+        expandFragments(sql, fragments, `sql/lint/${name}.sql`),
       ]),
-  );
+    );
+  }
   const sql = sqlCache.get(`${rule.id}_${rule.name}`);
   if (sql === undefined) {
     throw new Error(`sql/lint/${rule.id}_${rule.name}.sql is missing`);
