@@ -18,6 +18,27 @@ export function printError(text: string): void {
   process.stderr.write(`error: ${text}\n`);
 }
 
+const PACK_SCHEMAS =
+  /\b(schema|relation|function) "?(auth|vault|rls|ratelimit|tests)\b/;
+
+/** True for "schema auth does not exist" and the like. */
+function isPackMissing(error: DatabaseError): boolean {
+  const missing = ['3F000', '42P01', '42883'].includes(error.sqlState);
+  return missing && PACK_SCHEMAS.test(error.message);
+}
+
+/** Words for an error that is not one of ours (it may not be an Error). */
+function describeUnknown(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  const message = (error as { message?: unknown } | null)?.message;
+  if (typeof message === 'string') return message;
+  try {
+    return JSON.stringify(error) ?? String(error);
+  } catch {
+    return String(error);
+  }
+}
+
 /**
  * Reports an error that reached the CLI and returns the exit code. Errors
  * of the toolkit print their message alone; anything else is a bug, and
@@ -26,13 +47,18 @@ export function printError(text: string): void {
 export function reportError(error: unknown): number {
   if (error instanceof DatabaseError) {
     printError(formatSqlError(error));
+    if (isPackMissing(error)) {
+      process.stderr.write(
+        'the pack is not installed here: run fluxbase-cli migrate up first\n',
+      );
+    }
     return error.exitCode;
   }
   if (error instanceof ConfigError || error instanceof FluxbaseError) {
     printError(error.message);
     return error.exitCode;
   }
-  const message = error instanceof Error ? error.message : String(error);
+  const message = describeUnknown(error);
   printError(`unexpected failure: ${message}`);
   if (process.env.FLUXBASE_LOG_LEVEL === 'debug' && error instanceof Error) {
     process.stderr.write(`${error.stack}\n`);

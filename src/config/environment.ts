@@ -1,3 +1,4 @@
+import { redactUrl } from '../db/url.ts';
 import { ConfigError } from './errors.ts';
 import type { LoadedConfig } from './load.ts';
 import { VAULT_REF } from './schema.ts';
@@ -36,9 +37,7 @@ const jwtSecret: Check = ({ config }) => {
 };
 
 function hasPassword(url: string | undefined): boolean {
-  return (
-    url !== undefined && /^[a-z][a-z0-9+.-]*:\/\/[^:/@]*:[^@/]+@/i.test(url)
-  );
+  return url !== undefined && redactUrl(url) !== url;
 }
 
 /** Paths of secrets (and URLs with passwords) present in the config. */

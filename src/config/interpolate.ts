@@ -19,6 +19,11 @@ export function interpolate(
   report: (problem: Omit<ConfigProblem, 'path' | 'where'>) => void,
 ): Interpolated {
   let replaced = false;
+  if (text.replace(REFERENCE, '').includes('${')) {
+    report({
+      message: `has an unterminated \${: write \${NAME} or \${NAME:-default} (or $$ for a literal $)`,
+    });
+  }
   const value = text.replace(
     REFERENCE,
     (whole, name?: string, dflt?: string) => {

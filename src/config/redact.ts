@@ -1,7 +1,7 @@
 import { redactUrl } from '../db/url.ts';
 
 const SECRET_KEYS = /^(secret|key|password|token|api_key)$/i;
-const URL_KEYS = /(^|_)url$/i;
+const URL_KEYS = /(^|_)(url|uri)$/i;
 
 /**
  * A copy of a configuration fit to print: secrets and keys become `***`,

@@ -2,11 +2,9 @@ import { z } from 'zod';
 
 import { parseDuration } from './duration.ts';
 
-const duration = z
-  .string()
-  .refine((text) => parseDuration(text) !== undefined, {
-    message: 'must be a duration such as 30s, 1m, 1h or 90d',
-  });
+const duration = z.string().refine((text) => (parseDuration(text) ?? 0) > 0, {
+  message: 'must be a duration above zero, such as 30s, 1m, 1h or 90d',
+});
 
 const HEX_KEY = /^[0-9a-fA-F]{64}$/;
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;

@@ -9,6 +9,20 @@ export function locate(text: string, position: number) {
   return { line, column, lineText };
 }
 
+/**
+ * A detail without the row values PostgreSQL quotes in it ("Failing row
+ * contains (...)", "Key (email)=(...) already exists"): they may be
+ * secrets, ciphertexts or personal data.
+ */
+export function hideRowValues(detail: string): string {
+  return detail
+    .replace(/^(Failing row contains )\(.*\)\.?$/s, '$1(values hidden).')
+    .replace(
+      /^(Key \([^)]*\))=\(.*?\)( already exists| is not present| conflicts)/s,
+      '$1=(…)$2',
+    );
+}
+
 /** Where a failed statement came from. */
 export interface SqlSource {
   file: string;
@@ -40,7 +54,7 @@ export function formatSqlError(
       `  ${' '.repeat(gutter.length - 2)}| ${' '.repeat(spot.column - 1)}^`,
     );
   }
-  if (error.detail) lines.push(`DETAIL: ${error.detail}`);
+  if (error.detail) lines.push(`DETAIL: ${hideRowValues(error.detail)}`);
   if (error.hint) lines.push(`HINT: ${error.hint}`);
   if (error.where && !spot) lines.push(`CONTEXT: ${error.where}`);
   return lines.join('\n');

@@ -24,6 +24,11 @@ export function parseTarget(url: string | undefined): Target {
   if (/^file:\/\//i.test(url)) {
     return { kind: 'embedded', dataDir: decodeURI(url.slice(7)) };
   }
+  if (/^\s*[a-z_]+\s*=/i.test(url)) {
+    throw new UsageError(
+      `the database URL looks like a key/value connection string (${redactUrl(url)}): give a postgres:// URL instead`,
+    );
+  }
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) {
     throw new UsageError(
       `unsupported database URL scheme in ${redactUrl(url)}: use postgres://, memory:// or file://`,
@@ -32,9 +37,27 @@ export function parseTarget(url: string | undefined): Target {
   return { kind: 'embedded', dataDir: url };
 }
 
-/** The URL with its password replaced by `***`. */
+/**
+ * The text with every password hidden: the one in a URL's user info
+ * (which may itself hold `@` or `/`: everything up to the last `@` of the
+ * authority counts), a `password=` query or key/value parameter, and
+ * `:password@` forms.
+ */
 export function redactUrl(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*):[^@/]*@/i, '$1:***@');
+  const hidden = url.replace(
+    /\b(password|pass|pwd|passwd)=([^&\s]*)/gi,
+    (_m, key: string) => `${key}=***`,
+  );
+  const scheme = /^([a-z][a-z0-9+.-]*:\/\/)(.*)$/is.exec(hidden);
+  if (!scheme) return hidden;
+  const [, prefix, rest] = scheme as unknown as [string, string, string];
+  const query = rest.search(/[?#]/);
+  const at = rest.slice(0, query < 0 ? undefined : query).lastIndexOf('@');
+  if (at < 0) return hidden;
+  const userInfo = rest.slice(0, at);
+  const colon = userInfo.indexOf(':');
+  if (colon < 0) return hidden;
+  return `${prefix}${userInfo.slice(0, colon)}:***${rest.slice(at)}`;
 }
 
 /** `HOST:PORT/DB` for messages; never holds a password. */

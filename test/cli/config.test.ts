@@ -64,7 +64,7 @@ const CASES: Array<{
     name: 'a duration that is not one',
     yaml: 'auth:\n  jwt:\n    expiry: one hour\n',
     problems: [
-      'auth.jwt.expiry (line 3): must be a duration such as 30s, 1m, 1h or 90d',
+      'auth.jwt.expiry (line 3): must be a duration above zero, such as 30s, 1m, 1h or 90d',
     ],
   },
   {
@@ -87,6 +87,20 @@ const CASES: Array<{
     ],
   },
   {
+    name: 'a zero window',
+    yaml: 'ratelimit:\n  window: 0s\n',
+    problems: [
+      'ratelimit.window (line 2): must be a duration above zero, such as 30s, 1m, 1h or 90d',
+    ],
+  },
+  {
+    name: 'an unterminated variable',
+    yaml: 'auth:\n  jwt:\n    secret: ${JWTS\n',
+    problems: [
+      'auth.jwt.secret (line 3): has an unterminated ${: write ${NAME} or ${NAME:-default} (or $$ for a literal $)',
+    ],
+  },
+  {
     name: 'broken YAML',
     yaml: 'auth:\n  jwt: [secret\n',
     problems: [
@@ -102,7 +116,7 @@ const CASES: Array<{
     name: 'several problems at once, all listed',
     yaml: 'ratelimit:\n  window: soon\n  limits:\n    anonymous: -1\nserver:\n  public_url: not a url\n',
     problems: [
-      'ratelimit.window (line 2): must be a duration such as 30s, 1m, 1h or 90d',
+      'ratelimit.window (line 2): must be a duration above zero, such as 30s, 1m, 1h or 90d',
       'ratelimit.limits.anonymous (line 4): must be at least 0',
       'server.public_url (line 6): must be a URL',
     ],
@@ -197,6 +211,33 @@ describe('config show', () => {
     expect(result.stdout).not.toContain('hunter2');
     expect(result.stdout).not.toContain(KEY_A);
     expect(result.stdout).not.toContain('a-very-long-secret');
+  });
+
+  it('hides passwords in query parameters and in any URL, jwks_uri too', async () => {
+    const { dir } = configFile(
+      [
+        'database:',
+        '  url: postgres://app@db/app?password=QueryPw&sslmode=disable',
+        'auth:',
+        '  oidc:',
+        '    issuers:',
+        '      - issuer: https://id.example.com/',
+        '        jwks_uri: https://user:JwksPw@id.example.com/jwks',
+        '',
+      ].join('\n'),
+    );
+    const result = await runCli(['config', 'show'], { cwd: dir });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(
+      'url: postgres://app@db/app?password=***&sslmode=disable',
+    );
+    expect(result.stdout).toContain(
+      'jwks_uri: https://user:***@id.example.com/jwks',
+    );
+    expect(result.stdout + result.stderr).not.toMatch(/QueryPw|JwksPw/);
+    expect(result.stderr).toBe(
+      'warning: database.url is written in fluxbase.yaml: use ${VAR} and keep the value in the environment (an error with FLUXBASE_ENV=production)\n',
+    );
   });
 
   it('applies FLUXBASE_ overrides over the file', async () => {

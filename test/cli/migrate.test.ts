@@ -164,3 +164,29 @@ describe.skipIf(!hasServer)(
     });
   },
 );
+
+describe('database URL mistakes', () => {
+  it('names a URL the driver cannot read, password hidden', async () => {
+    const result = await runCli([
+      'migrate',
+      'status',
+      '--database-url',
+      'postgresql://u:pw@127.0.0.1:99999/x',
+    ]);
+    expect(result.stderr).toBe(
+      'error: not a valid PostgreSQL URL: postgresql://u:***@127.0.0.1:99999/x (check the port, brackets around IPv6 hosts, and %-encode special characters in the user or password)\n',
+    );
+    expect(result.code).toBe(2);
+  });
+
+  it('says when a folder cannot hold the embedded database', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fluxbase-file-'));
+    writeFileSync(join(dir, 'plain'), '');
+    const url = `file://${join(dir, 'plain', 'db')}`;
+    const result = await runCli(['migrate', 'status', '--database-url', url]);
+    expect(result.stderr).toMatch(
+      /^error: cannot keep the embedded database in .*\/plain\/db: ENOTDIR: not a directory, mkdir '…' \(give a folder you can write, or a postgres:\/\/ URL\)\n$/,
+    );
+    expect(result.code).toBe(2);
+  });
+});

@@ -56,3 +56,27 @@ describe('database URLs', () => {
     expect(describeServer('postgres://h')).toBe('h:5432/postgres');
   });
 });
+
+describe('passwords in URLs', () => {
+  it.each([
+    ['postgres://u:pa/ss@h/x', 'postgres://u:***@h/x'],
+    ['postgres://u:p@ss@h/x', 'postgres://u:***@h/x'],
+    [
+      'postgres://u@h:5432/a?password=qp&sslmode=disable',
+      'postgres://u@h:5432/a?password=***&sslmode=disable',
+    ],
+    [
+      'https://user:pw@id.example.com/jwks',
+      'https://user:***@id.example.com/jwks',
+    ],
+    ['postgres://app@db/app?x=a@b', 'postgres://app@db/app?x=a@b'],
+  ])('hides the password of %s', (url, shown) => {
+    expect(redactUrl(url)).toBe(shown);
+  });
+
+  it('refuses a key/value connection string instead of making a folder of it', () => {
+    expect(() => parseTarget('host=127.0.0.1 password=Sup3r dbname=x')).toThrow(
+      'the database URL looks like a key/value connection string (host=127.0.0.1 password=*** dbname=x): give a postgres:// URL instead',
+    );
+  });
+});
