@@ -1,16 +1,29 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The package root: the folder holding sql/ and migrations/. */
-export const PACK_ROOT = resolve(
-  dirname(fileURLToPath(import.meta.url)),
-  '..',
-  '..',
-);
+const HERE = dirname(fileURLToPath(import.meta.url));
+
+/** The nearest folder above `from` that holds this package's package.json. */
+function packageRoot(from: string): string {
+  let dir = from;
+  while (!existsSync(join(dir, 'package.json'))) {
+    const up = dirname(dir);
+    if (up === dir) return resolve(from, '..', '..');
+    dir = up;
+  }
+  return dir;
+}
+
+/** The package root: the folder holding package.json and sql/. */
+export const PACK_ROOT = packageRoot(HERE);
 export const SQL_DIR = join(PACK_ROOT, 'sql');
-export const MIGRATIONS_DIR = join(PACK_ROOT, 'migrations');
+/**
+ * The migrations beside this module's tree: migrations/ when running the
+ * TypeScript sources, dist/migrations/ when running the build.
+ */
+export const MIGRATIONS_DIR = resolve(HERE, '..', '..', 'migrations');
 
 /** What one migration of the pack does. */
 export interface MigrationSpec {
