@@ -48,4 +48,5 @@ export {
   revokeSession,
   revokeUserSessions,
   type SessionRow,
+  userExists,
 } from './store.ts';

@@ -153,6 +153,21 @@ export async function revokeUserSessions(
   return Number(rows[0]?.revoked ?? 0);
 }
 
+/**
+ * True when a user with this id exists (deleted users count: their
+ * tokens may still be around).
+ *
+ * @example
+ * if (!(await userExists(db, id))) throw new Error('no such user');
+ */
+export async function userExists(db: Queryable, id: string): Promise<boolean> {
+  const { rows } = await db.query(
+    'select 1 from auth.users where id = $1::uuid',
+    [id],
+  );
+  return rows.length > 0;
+}
+
 /** Revokes one access token (by jti) until it expires. */
 export async function revokeToken(
   db: Queryable,

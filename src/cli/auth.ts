@@ -11,6 +11,7 @@ import {
   revokeApiKey,
   revokeUserSessions,
   type SessionRow,
+  userExists,
 } from '../auth/index.ts';
 import { parseDuration } from '../config/duration.ts';
 import type { CommandContext } from './context.ts';
@@ -52,6 +53,12 @@ async function revokeAll(
   flags: { reason?: string },
 ) {
   const db = await ctx.database();
+  if (!(await userExists(db, user))) {
+    printError(
+      `no user has the id ${user}: nothing was revoked (check the id with your users table)`,
+    );
+    return 1;
+  }
   const revoked = await revokeUserSessions(db, user, flags.reason);
   if (ctx.json) printJson({ user_id: user, revoked_sessions: revoked });
   else

@@ -70,6 +70,23 @@ describe('fluxbase-cli auth', () => {
   );
 
   it.skipIf(needsServer)(
+    'refuses to revoke for a user id that does not exist, exit 1',
+    async () => {
+      const id = '00000000-0000-4000-8000-000000000000';
+      expect(await cli('auth', 'revoke-user-sessions', id)).toEqual({
+        code: 1,
+        stdout: '',
+        stderr: `error: no user has the id ${id}: nothing was revoked (check the id with your users table)\n`,
+      });
+      const { rows } = await t.db.query(
+        'select 1 from auth.revocations where subject = $1',
+        [id],
+      );
+      expect(rows).toEqual([]);
+    },
+  );
+
+  it.skipIf(needsServer)(
     'creates an API key, prints it once, lists its prefix and revokes it',
     async () => {
       const created = await cli(
