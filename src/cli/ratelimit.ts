@@ -1,7 +1,7 @@
 import { type Command, InvalidArgumentError } from 'commander';
 
 import { parseDuration } from '../config/duration.ts';
-
+import { UsageError } from '../errors.ts';
 import { purgeBuckets, syncLimits } from '../ratelimit/index.ts';
 import type { CommandContext } from './context.ts';
 import { print, printJson } from './output.ts';
@@ -30,6 +30,12 @@ async function sync(ctx: CommandContext) {
 }
 
 async function purge(ctx: CommandContext, flags: { olderThan: string }) {
+  const { window } = ctx.loaded.config.ratelimit;
+  if (parseDuration(flags.olderThan)! < parseDuration(window)!) {
+    throw new UsageError(
+      `--older-than ${flags.olderThan} is shorter than the window (${window}): a bucket idle for less than a window may still be refilling, and dropping it hands out extra requests`,
+    );
+  }
   const db = await ctx.database();
   const dropped = await purgeBuckets(db, flags.olderThan);
   if (ctx.json) printJson({ dropped });

@@ -62,6 +62,15 @@ describe('fluxbase-cli ratelimit', () => {
     ]);
   });
 
+  it('refuses to purge buckets idle for less than a window, exit 2', () => {
+    const run = cli(pack.url, 'ratelimit', 'purge', '--older-than', '10s');
+    expect([run.code, run.stdout, run.stderr]).toEqual([
+      2,
+      '',
+      'error: --older-than 10s is shorter than the window (30s): a bucket idle for less than a window may still be refilling, and dropping it hands out extra requests\n',
+    ]);
+  });
+
   it('says to migrate first on a database without the pack, exit 2', () => {
     const run = cli(empty.url, 'ratelimit', 'purge');
     expect([run.code, run.stdout, run.stderr]).toEqual([
