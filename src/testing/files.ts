@@ -84,7 +84,7 @@ export async function runTestFiles(options: {
   cwd?: string;
 }): Promise<FileResult[]> {
   const results: FileResult[] = [];
-  for (const path of expandSqlPaths(options.paths, options.cwd)) {
+  for (const path of expandSqlPaths(options.paths, options.cwd, '')) {
     results.push(await runTestFile(options.db, path, options.cwd));
   }
   return results;

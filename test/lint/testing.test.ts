@@ -13,16 +13,22 @@ const FILES = 'test/lint/fixtures/pgtap';
 
 async function cli(...args: string[]) {
   let stdout = '';
+  let stderr = '';
   const out = vi
     .spyOn(process.stdout, 'write')
     .mockImplementation((chunk: string | Uint8Array) => {
       stdout += String(chunk);
       return true;
     });
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+  const err = vi
+    .spyOn(process.stderr, 'write')
+    .mockImplementation((chunk: string | Uint8Array) => {
+      stderr += String(chunk);
+      return true;
+    });
   try {
     const code = await runCli(['node', 'fluxbase-cli', ...args]);
-    return { code, stdout };
+    return { code, stdout, stderr };
   } finally {
     out.mockRestore();
     err.mockRestore();
@@ -120,6 +126,22 @@ describe('running users pgTAP files', () => {
     );
     expect(code).toBe(1);
     if (t.kind === 'embedded') t.db = await t.open();
+  });
+});
+
+describe('fluxbase-cli test arguments', () => {
+  it('names a path that matches nothing as it was given, and exits 2', async () => {
+    const { code, stdout, stderr } = await cli(
+      'test',
+      '--database-url',
+      t.url,
+      'nosuchdir',
+    );
+    expect(stderr).toBe(
+      'error: nosuchdir: no such file, or no .sql file in it\n',
+    );
+    expect(stdout).toBe('');
+    expect(code).toBe(2);
   });
 });
 
