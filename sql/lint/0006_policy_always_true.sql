@@ -1,7 +1,10 @@
 -- policy_always_true: a permissive policy whose USING or WITH CHECK is
 -- the constant true on a write (insert, update, delete or all), or on any
 -- command for anon or PUBLIC: it allows every row to everyone it names.
--- Policies only for roles that bypass RLS anyway are left alone.
+-- Policies only for roles that bypass RLS anyway are left alone. The fix
+-- replaces every clause flagged, USING and WITH CHECK, with a comparison
+-- of user_id and the caller when the table has a user_id uuid column, or
+-- else is a commented template with <condition> to fill in.
 -- $1: schemas in scope.
 select n.nspname as object_schema,
        c.relname as object_name,
@@ -13,9 +16,14 @@ select n.nspname as object_schema,
          roles.names,
          case when e.qual and e.checks then 'USING and WITH CHECK'
               when e.qual then 'USING' else 'WITH CHECK' end) as message,
-       pg_catalog.format(
-         'alter policy %I on %I.%I using (user_id = (select auth.uid()));',
-         p.polname, n.nspname, c.relname) as fix,
+       case when owner.own then '' else
+         '-- write a condition for the rows each role may see: ' end
+       || pg_catalog.format('alter policy %I on %I.%I', p.polname, n.nspname,
+            c.relname)
+       || case when e.qual then ' using (' || cond.text || ')' else '' end
+       || case when e.checks then ' with check (' || cond.text || ')'
+               else '' end
+       || ';' as fix,
        false as fixable,
        pg_catalog.obj_description(p.oid, 'pg_policy') as comment
   from pg_catalog.pg_policy p
@@ -27,6 +35,11 @@ select n.nspname as object_schema,
           coalesce(pg_catalog.pg_get_expr(p.polwithcheck, p.polrelid) = 'true',
                    false) as checks
  ) as e
+ {{owner_column table=c.oid}}
+ cross join lateral (
+   select case when owner.own then 'user_id = (select auth.uid())'
+               else '<condition>' end
+ ) as cond(text)
  cross join lateral (
    select case p.polcmd when 'r' then 'select' when 'a' then 'insert'
             when 'w' then 'update' when 'd' then 'delete' else 'all' end

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { type Command, Option } from 'commander';
 
 import { UsageError } from '../errors.ts';
+import { expandSqlPaths } from '../lint/files.ts';
 import { type FileResult, runTestFiles, tapJunit } from '../testing/index.ts';
 import type { CommandContext } from './context.ts';
 import { print } from './output.ts';
@@ -47,7 +48,8 @@ async function test(
   files: string[],
   flags: { format: 'tap' | 'junit' },
 ) {
-  const paths = pickPaths(files);
+  // Resolved before connecting, so a wrong path fails fast.
+  const paths = expandSqlPaths(pickPaths(files), '.', '');
   const db = await ctx.database();
   ctx.log(`testing ${db.label}`);
   const results = await runTestFiles({ db, paths });

@@ -48,12 +48,17 @@ function expandGlob(pattern: string, cwd: string): string[] {
  * The SQL files that PATHs name, in the order they apply: a file as
  * given, a folder's *.sql files in file-name order (as migration tools
  * apply them), a glob's matches sorted. A path that matches nothing is an
- * error.
+ * error that names the path after FLAG, the option it was given with
+ * ('' for a command's own argument).
  *
  * @example
  * expandSqlPaths(['supabase/migrations']); // ['/…/0001_init.sql', …]
  */
-export function expandSqlPaths(paths: readonly string[], cwd = '.'): string[] {
+export function expandSqlPaths(
+  paths: readonly string[],
+  cwd = '.',
+  flag = '--sql',
+): string[] {
   const files: string[] = [];
   for (const path of paths) {
     const full = resolve(cwd, path);
@@ -64,7 +69,7 @@ export function expandSqlPaths(paths: readonly string[], cwd = '.'): string[] {
     else found = [full];
     if (found.length === 0) {
       throw new LintConfigError(
-        `--sql ${path}: no such file, or no .sql file in it`,
+        `${flag ? `${flag} ` : ''}${path}: no such file, or no .sql file in it`,
       );
     }
     for (const file of found) if (!files.includes(file)) files.push(file);

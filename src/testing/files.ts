@@ -6,6 +6,7 @@ import { formatSqlError } from '../db/location.ts';
 import type { Database } from '../db/shared.ts';
 import { FluxbaseError } from '../errors.ts';
 import { expandSqlPaths } from '../lint/files.ts';
+import { transactionEscape } from './escape.ts';
 import { parseTap, runTap, type TapResult } from './tap.ts';
 
 /**
@@ -40,9 +41,17 @@ async function ensurePgtap(session: {
   }
 }
 
+/** A file that did not run, failed with why. */
+function stopped(file: string, message: string): FileResult {
+  return { ...parseTap([]), failed: [message], file, error: message };
+}
+
 /**
  * Runs one pgTAP file in a transaction that is rolled back afterwards
  * (pgTAP itself is created inside it when missing, so nothing is left).
+ * A file that would end that transaction itself (COMMIT, END, PREPARE
+ * TRANSACTION, or ROLLBACK before its last statement) is refused before
+ * it runs, as a failure naming file:line, since its changes would stay.
  *
  * @example
  * const result = await runTestFile(db, 'tests/profiles.sql');
@@ -54,6 +63,9 @@ export async function runTestFile(
 ): Promise<FileResult> {
   const file = relative(cwd, path) || path;
   const text = readFileSync(path, 'utf8');
+  const refusal = transactionEscape(file, text);
+  if (refusal) return stopped(file, refusal);
+
   const session = await db.session();
   try {
     await session.exec('begin');
@@ -62,8 +74,7 @@ export async function runTestFile(
     return { ...tap, file, error: undefined };
   } catch (error) {
     if (!(error instanceof DatabaseError)) throw error;
-    const message = formatSqlError(error, { file, text });
-    return { ...parseTap([]), failed: [message], file, error: message };
+    return stopped(file, formatSqlError(error, { file, text }));
   } finally {
     await session.exec('rollback').catch(() => undefined);
     await session.release();
@@ -84,7 +95,7 @@ export async function runTestFiles(options: {
   cwd?: string;
 }): Promise<FileResult[]> {
   const results: FileResult[] = [];
-  for (const path of expandSqlPaths(options.paths, options.cwd)) {
+  for (const path of expandSqlPaths(options.paths, options.cwd, '')) {
     results.push(await runTestFile(options.db, path, options.cwd));
   }
   return results;

@@ -1,3 +1,4 @@
+export { transactionEscape } from './escape.ts';
 export {
   type FileResult,
   runTestFile,

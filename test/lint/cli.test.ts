@@ -105,6 +105,21 @@ describe('fluxbase-cli lint --sql', () => {
     expect(code).toBe(2);
   });
 
+  it('applies migrations that call uuid-ossp and pgcrypto in schema extensions, as on Supabase', async () => {
+    const { code, stdout, stderr } = await cli(
+      'lint',
+      '--sql',
+      `${FIXTURES}/extensions`,
+      '--format',
+      'json',
+    );
+    expect(stderr).toBe(
+      `applying ${FIXTURES}/extensions to an embedded database\nno findings in 8 schemas\n`,
+    );
+    expect(JSON.parse(stdout).findings).toEqual([]);
+    expect(code).toBe(0);
+  });
+
   it('refuses a path that holds no SQL file', async () => {
     const { code, stderr } = await cli('lint', '--sql', `${FIXTURES}/none`);
     expect(stderr).toBe(

@@ -444,3 +444,82 @@ describe('auth_function_per_row', () => {
     );
   });
 });
+
+async function suggested(rule: string) {
+  const report = await lintDatabase({ db: t.db, schemas: ['s'] });
+  return report.findings
+    .filter((f) => f.rule === rule)
+    .map(({ fix, fixable }) => ({ fix, fixable }));
+}
+
+async function freshSchema(sql: string) {
+  await t.db.exec(`drop schema if exists s cascade; create schema s;
+    grant usage on schema s to anon, authenticated; ${sql}`);
+}
+
+describe('rls_enabled_no_policy fix', () => {
+  it('compares user_id with the caller when the table has one, and clears the finding', async () => {
+    await freshSchema(`create table s.t (id int, user_id uuid);
+      alter table s.t enable row level security;
+      grant select on s.t to authenticated;`);
+    const fix = `create policy "select own rows" on s.t for select to authenticated using (${OWN});`;
+    expect(await suggested('rls_enabled_no_policy')).toEqual([
+      { fix, fixable: false },
+    ]);
+
+    await t.db.exec(fix);
+    expect(await suggested('rls_enabled_no_policy')).toEqual([]);
+  });
+
+  it('is a template to fill in when the table has no user_id uuid column', async () => {
+    await freshSchema(`create table s.nopol (id int, user_id text);
+      alter table s.nopol enable row level security;
+      grant select on s.nopol to authenticated;`);
+    expect(await suggested('rls_enabled_no_policy')).toEqual([
+      {
+        fix: '-- write a condition for the rows each role may see: create policy "select rows" on s.nopol for select to authenticated using (<condition>);',
+        fixable: false,
+      },
+    ]);
+  });
+});
+
+describe('policy_always_true fix', () => {
+  it('replaces both USING (true) and WITH CHECK (true), and clears the finding', async () => {
+    await freshSchema(`create table s.tru (id int, user_id uuid);
+      create policy p_all on s.tru for all to authenticated
+        using (true) with check (true);`);
+    const fix = `alter policy p_all on s.tru using (${OWN}) with check (${OWN});`;
+    expect(await suggested('policy_always_true')).toEqual([
+      { fix, fixable: false },
+    ]);
+
+    await t.db.exec(fix);
+    expect(await suggested('policy_always_true')).toEqual([]);
+  });
+
+  it('replaces only the clause that is true, and clears the finding', async () => {
+    await freshSchema(`create table s.t (id int, user_id uuid);
+      create policy w on s.t for update to authenticated
+        using (${OWN}) with check (true);`);
+    const fix = `alter policy w on s.t with check (${OWN});`;
+    expect(await suggested('policy_always_true')).toEqual([
+      { fix, fixable: false },
+    ]);
+
+    await t.db.exec(fix);
+    expect(await suggested('policy_always_true')).toEqual([]);
+  });
+
+  it('is a template to fill in when the table has no user_id uuid column', async () => {
+    await freshSchema(`create table s.t (id int);
+      create policy p_all on s.t for all to authenticated
+        using (true) with check (true);`);
+    expect(await suggested('policy_always_true')).toEqual([
+      {
+        fix: '-- write a condition for the rows each role may see: alter policy p_all on s.t using (<condition>) with check (<condition>);',
+        fixable: false,
+      },
+    ]);
+  });
+});

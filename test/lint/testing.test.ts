@@ -1,6 +1,6 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
@@ -13,16 +13,22 @@ const FILES = 'test/lint/fixtures/pgtap';
 
 async function cli(...args: string[]) {
   let stdout = '';
+  let stderr = '';
   const out = vi
     .spyOn(process.stdout, 'write')
     .mockImplementation((chunk: string | Uint8Array) => {
       stdout += String(chunk);
       return true;
     });
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+  const err = vi
+    .spyOn(process.stderr, 'write')
+    .mockImplementation((chunk: string | Uint8Array) => {
+      stderr += String(chunk);
+      return true;
+    });
   try {
     const code = await runCli(['node', 'fluxbase-cli', ...args]);
-    return { code, stdout };
+    return { code, stdout, stderr };
   } finally {
     out.mockRestore();
     err.mockRestore();
@@ -120,6 +126,146 @@ describe('running users pgTAP files', () => {
     );
     expect(code).toBe(1);
     if (t.kind === 'embedded') t.db = await t.open();
+  });
+});
+
+function sqlFile(name: string, text: string): { dir: string; file: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'fluxbase-pgtap-'));
+  writeFileSync(join(dir, name), text);
+  return { dir, file: join(dir, name) };
+}
+
+async function tablesAndPgtap(db: TestDatabase['db'], names: string[]) {
+  const { rows } = await db.query(
+    `select array(select n from unnest($1::text[]) as n
+                   where to_regclass('public.' || n) is not null) as tables,
+            exists (select from pg_extension where extname = 'pgtap') as pgtap`,
+    [names],
+  );
+  return rows[0];
+}
+
+describe('files that end the transaction themselves', () => {
+  const LEAK = [
+    'begin;',
+    'select plan(1);',
+    'create table public.fresh_leak1(id int);',
+    'select ok(true);',
+    'select * from finish();',
+    'commit;',
+    'create table public.fresh_leak2(id int);',
+    '',
+  ].join('\n');
+
+  it('refuses a file that commits, naming file:line, and leaves nothing behind', async () => {
+    const fresh = await freshDatabase({ empty: true });
+    try {
+      expect(await tablesAndPgtap(fresh.db, [])).toEqual({
+        tables: [],
+        pgtap: false,
+      });
+      const { dir, file } = sqlFile('leak.sql', LEAK);
+      const results = await runTestFiles({
+        db: fresh.db,
+        paths: [file],
+        cwd: dir,
+      });
+      const message =
+        'leak.sql:6: commits its transaction; fluxbase-cli test rolls every file back, so end it with ROLLBACK or nothing';
+      expect(results).toEqual([
+        {
+          file: 'leak.sql',
+          error: message,
+          failed: [message],
+          lines: [],
+          ok: false,
+          passed: 0,
+          planned: undefined,
+        },
+      ]);
+      expect(
+        await tablesAndPgtap(fresh.db, ['fresh_leak1', 'fresh_leak2']),
+      ).toEqual({ tables: [], pgtap: false });
+    } finally {
+      if (fresh.kind === 'embedded') await fresh.db.close();
+      await fresh.drop();
+    }
+  });
+
+  it('runs a Supabase-style file (begin ... finish, rollback) and leaves neither its table nor pgTAP', async () => {
+    const fresh = await freshDatabase({ empty: true });
+    try {
+      expect(await tablesAndPgtap(fresh.db, [])).toEqual({
+        tables: [],
+        pgtap: false,
+      });
+      const { dir, file } = sqlFile(
+        'supabase_style.sql',
+        LEAK.replace('commit;', 'rollback;').replace(
+          'create table public.fresh_leak2(id int);',
+          '',
+        ),
+      );
+      const [result] = await runTestFiles({
+        db: fresh.db,
+        paths: [file],
+        cwd: dir,
+      });
+      expect({ ok: result!.ok, error: result!.error }).toEqual({
+        ok: true,
+        error: undefined,
+      });
+      expect(result!.lines.filter(Boolean)).toEqual(['1..1', 'ok 1']);
+      expect(await tablesAndPgtap(fresh.db, ['fresh_leak1'])).toEqual({
+        tables: [],
+        pgtap: false,
+      });
+    } finally {
+      if (fresh.kind === 'embedded') await fresh.db.close();
+      await fresh.drop();
+    }
+  });
+
+  it('prints the refusal and exits 1 from the CLI', async () => {
+    const { dir } = sqlFile('leak.sql', LEAK);
+    if (t.kind === 'embedded') await t.db.close();
+    const { code, stdout } = await cli(
+      'test',
+      '--database-url',
+      t.url,
+      join(dir, 'leak.sql'),
+    );
+    if (t.kind === 'embedded') t.db = await t.open();
+    const file = relative(process.cwd(), join(dir, 'leak.sql'));
+    expect(stdout).toBe(
+      [
+        `# ${file}`,
+        `not ok - ${file} stopped:`,
+        `${file}:6: commits its transaction; fluxbase-cli test rolls every file back, so end it with ROLLBACK or nothing`,
+        `# 0 of 1 files passed; failing: ${file}`,
+        '',
+      ].join('\n'),
+    );
+    expect(code).toBe(1);
+    expect(await tablesAndPgtap(t.db, ['fresh_leak1', 'fresh_leak2'])).toEqual(
+      expect.objectContaining({ tables: [] }),
+    );
+  });
+});
+
+describe('fluxbase-cli test arguments', () => {
+  it('names a path that matches nothing as it was given, and exits 2', async () => {
+    const { code, stdout, stderr } = await cli(
+      'test',
+      '--database-url',
+      t.url,
+      'nosuchdir',
+    );
+    expect(stderr).toBe(
+      'error: nosuchdir: no such file, or no .sql file in it\n',
+    );
+    expect(stdout).toBe('');
+    expect(code).toBe(2);
   });
 });
 

@@ -1,8 +1,9 @@
 -- Stand-ins for what a Supabase project has before its own migrations
 -- run, so that `fluxbase-cli lint --sql` can apply migrations written for
 -- Supabase to a fresh embedded database: the storage schema (buckets,
--- objects, foldername/filename/extension), the extensions schema, the
--- supabase_realtime publication and the platform's roles. Also a minimal
+-- objects, foldername/filename/extension), the extensions schema with
+-- uuid-ossp and pgcrypto in it, the supabase_realtime publication and
+-- the platform's roles. Also a minimal
 -- auth.users when the pack has none. Only the shape is stubbed: no data,
 -- no grants to the API roles, RLS enabled and forced, so that the stubs
 -- themselves lint clean and only the user's own objects are reported.
@@ -24,6 +25,11 @@ $roles$;
 
 create schema if not exists extensions;
 grant usage on schema extensions to anon, authenticated, service_role;
+
+-- Supabase installs these in schema extensions by default, so migrations
+-- call extensions.uuid_generate_v4() and extensions.gen_random_bytes().
+create extension if not exists "uuid-ossp" with schema extensions;
+create extension if not exists pgcrypto with schema extensions;
 
 create table if not exists auth.users (
   id uuid primary key default gen_random_uuid(),
