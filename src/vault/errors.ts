@@ -67,6 +67,30 @@ export class SecretNotFoundError extends RefusedError {
 }
 
 /**
+ * Secret names that may not be stored: empty, too long, with leading or
+ * trailing whitespace or with control characters.
+ *
+ * @example
+ * await vault.put('', 'x'); // throws SecretNameError
+ */
+export class SecretNameError extends FluxbaseError {
+  /** Each bad name with what is wrong with it. */
+  readonly names: [string, string][];
+
+  constructor(names: [string, string][], rule: string) {
+    const listed = names
+      .map(([name, problem]) => `${JSON.stringify(name)} (${problem})`)
+      .join(', ');
+    const plural = names.length > 1 ? 's' : '';
+    super(
+      'secret_name_invalid',
+      `invalid secret name${plural} ${listed}: ${rule}`,
+    );
+    this.names = names;
+  }
+}
+
+/**
  * A re-encryption stopped by a failure (a lost connection, a database
  * error). Every batch either committed or rolled back, so nothing is lost
  * and running it again continues.

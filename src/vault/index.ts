@@ -25,10 +25,12 @@ export {
   KeyStateError,
   KeyUnavailableError,
   RotationStoppedError,
+  SecretNameError,
   SecretNotFoundError,
   VaultMissingError,
 } from './errors.ts';
 export { Keyring, type SecretRef } from './keyring.ts';
+export { checkNames, MAX_NAME_LENGTH, nameProblem } from './names.ts';
 export {
   type KeyRecord,
   type KeyState,

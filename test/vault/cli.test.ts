@@ -99,6 +99,30 @@ describe('fluxbase-cli secrets', () => {
     });
   });
 
+  it('exits 2 for an empty secret name and shows no row', async () => {
+    const result = await cli(['secrets', 'put', ''], one, 'x');
+    expect(result).toEqual({
+      code: 2,
+      stdout: '',
+      stderr:
+        'read the value from stdin\nerror: invalid secret name "" (it is empty): a name is 1 to 255 characters, without control characters and without leading or trailing whitespace\n',
+    });
+  });
+
+  it('imports nothing when any name is bad', async () => {
+    const result = await cli(
+      ['secrets', 'import', '-'],
+      one,
+      JSON.stringify({ e: '5', ' ': 'v' }),
+    );
+    expect(result).toEqual({
+      code: 2,
+      stdout: '',
+      stderr:
+        'error: invalid secret name " " (it starts or ends with whitespace): a name is 1 to 255 characters, without control characters and without leading or trailing whitespace\n',
+    });
+  });
+
   it('lists names with their key versions, never the values', async () => {
     const result = await cli(['secrets', 'list', '--json'], one);
     const listed = JSON.parse(result.stdout) as {
