@@ -7,10 +7,10 @@ import { type AuditResult, audit } from '../vault/audit.ts';
 import type { SecretValue } from '../vault/cipher.ts';
 import { SecretNotFoundError } from '../vault/errors.ts';
 import { rollback } from '../vault/rollback.ts';
-import { type ReEncryptResult, reEncrypt } from '../vault/rotation.ts';
+import { reEncrypt } from '../vault/rotation.ts';
 import type { CommandContext } from './context.ts';
 import { print, printJson } from './output.ts';
-import { progressReporter } from './progress.ts';
+import { progressReporter, rotationSummary } from './progress.ts';
 import { action } from './run.ts';
 import { positive, vaultFor } from './vault.ts';
 
@@ -165,31 +165,6 @@ function interruptible(ctx: CommandContext) {
   };
 }
 
-function summary(r: ReEncryptResult): string[] {
-  const lines = [
-    `✓ Scanned ${r.scanned} secrets`,
-    `✓ Re-encrypted ${r.reEncrypted} secrets (already using new key: ${r.alreadyCurrent})`,
-    `✓ Updated ${r.updated} secrets in database`,
-  ];
-  if (r.failed.length > 0) {
-    lines.push(
-      `✗ ${r.failed.length} secrets did not decrypt with key version ${r.fromVersion} and were left as they are:`,
-      ...r.failed.map((f) => `    ${f.name}`),
-    );
-  }
-  if (r.interrupted) {
-    lines.push(
-      `✗ Interrupted with ${r.remaining} secrets still at key version ${r.fromVersion}: run the same command again to continue`,
-    );
-  } else if (r.remaining > r.failed.length) {
-    lines.push(
-      `✗ ${r.remaining} secrets are still at key version ${r.fromVersion}`,
-    );
-  }
-  lines.push(`✓ Completed in ${r.seconds.toFixed(1)}s`);
-  return lines;
-}
-
 async function rotate(ctx: CommandContext, flags: RotateFlags) {
   const vault = await vaultFor(ctx);
   const progress = progressReporter(ctx.json);
@@ -202,7 +177,7 @@ async function rotate(ctx: CommandContext, flags: RotateFlags) {
     });
     progress.done();
     if (ctx.json) printJson(result);
-    else for (const line of summary(result)) print(line);
+    else for (const line of rotationSummary(result)) print(line);
     return result.remaining === 0 ? 0 : 1;
   } finally {
     stop.dispose();
@@ -288,7 +263,8 @@ async function rollbackCommand(
 }
 
 function printRollback(result: Awaited<ReturnType<typeof rollback>>) {
-  for (const run of result.runs) for (const line of summary(run)) print(line);
+  for (const run of result.runs)
+    for (const line of rotationSummary(run)) print(line);
   const marked = result.compromised.join(', ') || 'none';
   print(`✓ Marked compromised: key version ${marked}`);
   if (result.remaining > 0) {
