@@ -265,6 +265,29 @@ describe('fluxbase-cli secrets audit and re-encrypt', () => {
     expectNoKey(result.stdout, result.stderr, put.stderr);
   });
 
+  it('shows a wrong configured key in keys status and exits 1', async () => {
+    const result = await cli(['keys', 'status'], {
+      FLUXBASE_SECRET_KEY_1: KEY3,
+    });
+    expect(result).toEqual({
+      code: 1,
+      stdout: [
+        'version  state         configured  secrets  age',
+        '1        active*       wrong key   4        0d',
+        '2        compromised   no          0        0d',
+        '(* the configured active version)',
+        '',
+      ].join('\n'),
+      stderr:
+        'warning: key version 1 in the configuration is not the key that encrypted these secrets\n',
+    });
+    const json = await cli(['keys', 'status', '--json'], {
+      FLUXBASE_SECRET_KEY_1: KEY3,
+    });
+    expect(json.code).toBe(1);
+    expectNoKey(result.stdout, result.stderr, json.stdout);
+  });
+
   it('exits 2 for a flag that is not a number', async () => {
     const result = await cli(
       ['secrets', 're-encrypt', '--from-version', 'x', '--to-version', '2'],
