@@ -272,6 +272,7 @@ function printRollback(result: Awaited<ReturnType<typeof rollback>>) {
       `✗ ${result.remaining} secrets are not at key version ${result.toVersion} yet`,
     );
   }
+  if (result.configChange.length === 0) return;
   print('');
   print('Now change the configuration:');
   for (const line of result.configChange) print(`  ${line}`);

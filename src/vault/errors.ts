@@ -59,6 +59,25 @@ export class KeyStateError extends RefusedError {
   }
 }
 
+/**
+ * A rollback to the version that is already active, with every secret
+ * on it: there is nothing to move, abandon or reconfigure.
+ *
+ * @example
+ * await rollback(vault, { toVersion: 1, reason: 'x' }); // throws it
+ */
+export class NothingToRollBackError extends RefusedError {
+  readonly version: number;
+
+  constructor(version: number) {
+    super(
+      'nothing_to_roll_back',
+      `key version ${version} is already the active key version and every secret uses it: there is nothing to roll back`,
+    );
+    this.version = version;
+  }
+}
+
 /** No secret has that name. */
 export class SecretNotFoundError extends RefusedError {
   constructor(name: string) {

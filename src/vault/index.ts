@@ -24,6 +24,7 @@ export {
   KeyMismatchError,
   KeyStateError,
   KeyUnavailableError,
+  NothingToRollBackError,
   RotationStoppedError,
   SecretNameError,
   SecretNotFoundError,

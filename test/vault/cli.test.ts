@@ -265,6 +265,19 @@ describe('fluxbase-cli secrets audit and re-encrypt', () => {
     expectNoKey(result.stdout, result.stderr, put.stderr);
   });
 
+  it('refuses a rollback with nothing to roll back and exits 1', async () => {
+    const result = await cli(
+      ['secrets', 'rollback', '--to-version', '1', '--reason', 'again'],
+      one,
+    );
+    expect(result).toEqual({
+      code: 1,
+      stdout: '',
+      stderr:
+        'error: key version 1 is already the active key version and every secret uses it: there is nothing to roll back\n',
+    });
+  });
+
   it('shows a wrong configured key in keys status and exits 1', async () => {
     const result = await cli(['keys', 'status'], {
       FLUXBASE_SECRET_KEY_1: KEY3,
