@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 
 import { UsageError } from '../errors.ts';
-import { type AuditResult, audit } from '../vault/audit.ts';
+import { type AuditResult, audit, type DecryptCheck } from '../vault/audit.ts';
 import type { SecretValue } from '../vault/cipher.ts';
 import { SecretNotFoundError } from '../vault/errors.ts';
 import { rollback } from '../vault/rollback.ts';
@@ -206,7 +206,8 @@ function auditLines(result: AuditResult): string[] {
       for (const name of a.names ?? []) lines.push(`    ${name}`);
     }
   }
-  if (result.audited.length === 0 && result.clean) {
+  const found = result.unreadable.length + result.mismatched.length;
+  if (result.audited.length === 0 && found === 0) {
     lines.push('✓ Every secret is encrypted with the active key version');
   }
   for (const u of result.unreadable) {
@@ -220,12 +221,25 @@ function auditLines(result: AuditResult): string[] {
       `✗ key version ${v} in the configuration is not the key that encrypted these secrets`,
     );
   }
-  return lines;
+  return [...lines, ...decryptLines(result.decrypted)];
+}
+
+function decryptLines(check: DecryptCheck | undefined): string[] {
+  if (!check) return ['(ciphertexts not checked: use --decrypt)'];
+  if (check.failed === 0) {
+    return [
+      `✓ Every secret with a configured key decrypts (${check.checked} checked)`,
+    ];
+  }
+  return [
+    `✗ ${check.failed} of ${check.checked} secrets do not decrypt with their configured key`,
+    ...(check.names ?? []).map((name) => `    ${name}`),
+  ];
 }
 
 async function auditCommand(
   ctx: CommandContext,
-  flags: { keyVersion?: number; verbose?: boolean },
+  flags: { keyVersion?: number; verbose?: boolean; decrypt?: boolean },
 ) {
   const vault = await vaultFor(ctx, { verify: false });
   const result = await audit(vault, flags);
@@ -348,9 +362,10 @@ export function registerSecrets(program: Command): void {
     .description('count secrets per key version; exit 1 when any is found')
     .option('--key-version <n>', 'the version to look for', positive)
     .option('--verbose', 'list the names of the secrets found')
+    .option('--decrypt', 'decrypt every secret; exit 1 when any fails')
     .addHelpText(
       'after',
-      '\nExample:\n  fluxbase-cli secrets audit --key-version 1',
+      '\nExamples:\n  fluxbase-cli secrets audit --key-version 1\n  fluxbase-cli secrets audit --decrypt --verbose',
     )
     .action(action(auditCommand));
 

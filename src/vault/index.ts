@@ -4,6 +4,7 @@ export {
   type AuditResult,
   ageInDays,
   audit,
+  type DecryptCheck,
   keyStatus,
   keyVersions,
   ROTATE_AFTER_DAYS,
