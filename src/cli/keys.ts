@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 
 import type { Command } from 'commander';
 
-import { ageInDays, keyStatus } from '../vault/audit.ts';
+import { ageInDays, keyStatus, type VersionReport } from '../vault/audit.ts';
 import type { CommandContext } from './context.ts';
 import { print, printJson } from './output.ts';
 import { action } from './run.ts';
@@ -15,26 +15,37 @@ async function generate(ctx: CommandContext) {
   return 0;
 }
 
+/** `yes`, `no`, or `wrong key` when it is not the recorded key. */
+function configuredText(v: VersionReport): string {
+  if (v.fingerprint === 'mismatch') return 'wrong key';
+  return v.configured ? 'yes' : 'no';
+}
+
+/** Exit 1 when any configured key is not the one recorded. */
+function exitCode(versions: VersionReport[]): number {
+  return versions.some((v) => v.fingerprint === 'mismatch') ? 1 : 0;
+}
+
 async function status(ctx: CommandContext) {
   const vault = await vaultFor(ctx, { verify: false });
   const { versions, warnings } = await keyStatus(vault);
   if (ctx.json) {
     printJson({ versions, warnings });
-    return 0;
+    return exitCode(versions);
   }
   const now = new Date();
   print('version  state         configured  secrets  age');
   for (const v of versions) {
     const state = `${v.state ?? 'unused'}${v.active ? '*' : ''}`;
     const age = v.createdAt ? `${ageInDays(v.createdAt, now)}d` : '-';
-    const configured = v.configured ? 'yes' : 'no';
+    const configured = configuredText(v);
     print(
       `${String(v.version).padEnd(8)} ${state.padEnd(13)} ${configured.padEnd(11)} ${String(v.secrets).padEnd(8)} ${age}`,
     );
   }
   print('(* the configured active version)');
   for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
-  return 0;
+  return exitCode(versions);
 }
 
 /** `fluxbase-cli keys generate | status` */
@@ -54,7 +65,9 @@ export function registerKeys(program: Command): void {
 
   keys
     .command('status')
-    .description('versions, state, secrets per version and age')
+    .description(
+      'versions, state, secrets per version and age; exit 1 for a wrong key',
+    )
     .addHelpText('after', '\nExample:\n  fluxbase-cli keys status')
     .action(action(status));
 }

@@ -1,4 +1,4 @@
-import type { RotationProgress } from '../vault/rotation.ts';
+import type { ReEncryptResult, RotationProgress } from '../vault/rotation.ts';
 
 const WIDTH = 24;
 
@@ -44,4 +44,61 @@ export function progressReporter(json: boolean) {
       drawn = false;
     },
   };
+}
+
+function failures(r: ReEncryptResult): string[] {
+  if (r.failed.length === 0) return [];
+  return [
+    `✗ ${r.failed.length} secrets did not decrypt with key version ${r.fromVersion} and were left as they are:`,
+    ...r.failed.map((f) => `    ${f.name}`),
+  ];
+}
+
+/** What is still at the old version, if anything. */
+function leftBehind(r: ReEncryptResult): string[] {
+  if (r.interrupted) {
+    return [
+      `✗ Interrupted with ${r.remaining} secrets still at key version ${r.fromVersion}: run the same command again to continue`,
+    ];
+  }
+  if (r.remaining > r.failed.length) {
+    return [
+      `✗ ${r.remaining} secrets are still at key version ${r.fromVersion}`,
+    ];
+  }
+  return [];
+}
+
+/**
+ * The last line: completed only when nothing was left behind.
+ *
+ * @example
+ * lastLine(result); // '✓ Completed in 0.3s'
+ */
+function lastLine(r: ReEncryptResult): string {
+  const seconds = r.seconds.toFixed(1);
+  if (r.interrupted) {
+    return `✗ Stopped after ${seconds}s; run the same command again to continue`;
+  }
+  if (r.remaining > 0) {
+    return `✗ Finished in ${seconds}s with ${r.remaining} secrets left at key version ${r.fromVersion}`;
+  }
+  return `✓ Completed in ${seconds}s`;
+}
+
+/**
+ * The summary of a re-encryption run, line by line.
+ *
+ * @example
+ * for (const line of rotationSummary(result)) console.log(line);
+ */
+export function rotationSummary(r: ReEncryptResult): string[] {
+  return [
+    `✓ Scanned ${r.scanned} secrets`,
+    `✓ Re-encrypted ${r.reEncrypted} secrets (already using new key: ${r.alreadyCurrent})`,
+    `✓ Updated ${r.updated} secrets in database`,
+    ...failures(r),
+    ...leftBehind(r),
+    lastLine(r),
+  ];
 }

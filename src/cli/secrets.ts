@@ -3,14 +3,14 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 
 import { UsageError } from '../errors.ts';
-import { type AuditResult, audit } from '../vault/audit.ts';
+import { type AuditResult, audit, type DecryptCheck } from '../vault/audit.ts';
 import type { SecretValue } from '../vault/cipher.ts';
 import { SecretNotFoundError } from '../vault/errors.ts';
 import { rollback } from '../vault/rollback.ts';
-import { type ReEncryptResult, reEncrypt } from '../vault/rotation.ts';
+import { reEncrypt } from '../vault/rotation.ts';
 import type { CommandContext } from './context.ts';
 import { print, printJson } from './output.ts';
-import { progressReporter } from './progress.ts';
+import { progressReporter, rotationSummary } from './progress.ts';
 import { action } from './run.ts';
 import { positive, vaultFor } from './vault.ts';
 
@@ -165,31 +165,6 @@ function interruptible(ctx: CommandContext) {
   };
 }
 
-function summary(r: ReEncryptResult): string[] {
-  const lines = [
-    `✓ Scanned ${r.scanned} secrets`,
-    `✓ Re-encrypted ${r.reEncrypted} secrets (already using new key: ${r.alreadyCurrent})`,
-    `✓ Updated ${r.updated} secrets in database`,
-  ];
-  if (r.failed.length > 0) {
-    lines.push(
-      `✗ ${r.failed.length} secrets did not decrypt with key version ${r.fromVersion} and were left as they are:`,
-      ...r.failed.map((f) => `    ${f.name}`),
-    );
-  }
-  if (r.interrupted) {
-    lines.push(
-      `✗ Interrupted with ${r.remaining} secrets still at key version ${r.fromVersion}: run the same command again to continue`,
-    );
-  } else if (r.remaining > r.failed.length) {
-    lines.push(
-      `✗ ${r.remaining} secrets are still at key version ${r.fromVersion}`,
-    );
-  }
-  lines.push(`✓ Completed in ${r.seconds.toFixed(1)}s`);
-  return lines;
-}
-
 async function rotate(ctx: CommandContext, flags: RotateFlags) {
   const vault = await vaultFor(ctx);
   const progress = progressReporter(ctx.json);
@@ -202,7 +177,7 @@ async function rotate(ctx: CommandContext, flags: RotateFlags) {
     });
     progress.done();
     if (ctx.json) printJson(result);
-    else for (const line of summary(result)) print(line);
+    else for (const line of rotationSummary(result)) print(line);
     return result.remaining === 0 ? 0 : 1;
   } finally {
     stop.dispose();
@@ -231,7 +206,8 @@ function auditLines(result: AuditResult): string[] {
       for (const name of a.names ?? []) lines.push(`    ${name}`);
     }
   }
-  if (result.audited.length === 0 && result.clean) {
+  const found = result.unreadable.length + result.mismatched.length;
+  if (result.audited.length === 0 && found === 0) {
     lines.push('✓ Every secret is encrypted with the active key version');
   }
   for (const u of result.unreadable) {
@@ -245,12 +221,25 @@ function auditLines(result: AuditResult): string[] {
       `✗ key version ${v} in the configuration is not the key that encrypted these secrets`,
     );
   }
-  return lines;
+  return [...lines, ...decryptLines(result.decrypted)];
+}
+
+function decryptLines(check: DecryptCheck | undefined): string[] {
+  if (!check) return ['(ciphertexts not checked: use --decrypt)'];
+  if (check.failed === 0) {
+    return [
+      `✓ Every secret with a configured key decrypts (${check.checked} checked)`,
+    ];
+  }
+  return [
+    `✗ ${check.failed} of ${check.checked} secrets do not decrypt with their configured key`,
+    ...(check.names ?? []).map((name) => `    ${name}`),
+  ];
 }
 
 async function auditCommand(
   ctx: CommandContext,
-  flags: { keyVersion?: number; verbose?: boolean },
+  flags: { keyVersion?: number; verbose?: boolean; decrypt?: boolean },
 ) {
   const vault = await vaultFor(ctx, { verify: false });
   const result = await audit(vault, flags);
@@ -288,7 +277,8 @@ async function rollbackCommand(
 }
 
 function printRollback(result: Awaited<ReturnType<typeof rollback>>) {
-  for (const run of result.runs) for (const line of summary(run)) print(line);
+  for (const run of result.runs)
+    for (const line of rotationSummary(run)) print(line);
   const marked = result.compromised.join(', ') || 'none';
   print(`✓ Marked compromised: key version ${marked}`);
   if (result.remaining > 0) {
@@ -296,6 +286,7 @@ function printRollback(result: Awaited<ReturnType<typeof rollback>>) {
       `✗ ${result.remaining} secrets are not at key version ${result.toVersion} yet`,
     );
   }
+  if (result.configChange.length === 0) return;
   print('');
   print('Now change the configuration:');
   for (const line of result.configChange) print(`  ${line}`);
@@ -371,9 +362,10 @@ export function registerSecrets(program: Command): void {
     .description('count secrets per key version; exit 1 when any is found')
     .option('--key-version <n>', 'the version to look for', positive)
     .option('--verbose', 'list the names of the secrets found')
+    .option('--decrypt', 'decrypt every secret; exit 1 when any fails')
     .addHelpText(
       'after',
-      '\nExample:\n  fluxbase-cli secrets audit --key-version 1',
+      '\nExamples:\n  fluxbase-cli secrets audit --key-version 1\n  fluxbase-cli secrets audit --decrypt --verbose',
     )
     .action(action(auditCommand));
 

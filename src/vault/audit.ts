@@ -1,5 +1,6 @@
+import { DecryptionError } from './errors.ts';
 import { type KeyRecord, type KeyState, keyRecords } from './registry.ts';
-import type { Vault } from './store.ts';
+import { sealedOf, type Vault } from './store.ts';
 
 /** One key version as the audit and `keys status` see it. */
 export interface VersionReport {
@@ -21,6 +22,17 @@ export interface AuditOptions {
   keyVersion?: number;
   /** Also list the names of the secrets found. */
   verbose?: boolean;
+  /** Decrypt every secret with its configured key (default false). */
+  decrypt?: boolean;
+}
+
+/** What `decrypt` found: secrets checked, and those that failed. */
+export interface DecryptCheck {
+  /** Secrets decrypted (those of a version with a key configured). */
+  checked: number;
+  failed: number;
+  /** The names of those that failed, with `verbose`. */
+  names?: string[];
 }
 
 /** A finding at one version, with the names when asked. */
@@ -38,6 +50,8 @@ export interface AuditResult {
   unreadable: AuditCount[];
   /** Versions whose configured key is not the one recorded. */
   mismatched: number[];
+  /** With `decrypt`: the secrets that do not decrypt. */
+  decrypted?: DecryptCheck;
   /** Nothing found: exit 0. */
   clean: boolean;
 }
@@ -109,7 +123,8 @@ async function withNames(
 /**
  * Which secrets still use a key version, which are unreadable (no key
  * configured for their version) and which configured keys differ from
- * the recorded ones. `clean` is false when anything is found.
+ * the recorded ones; with `decrypt`, which secrets do not decrypt.
+ * `clean` is false when anything is found.
  *
  * @example
  * const result = await audit(vault, { keyVersion: 1 });
@@ -143,11 +158,72 @@ export async function audit(
   const mismatched = versions
     .filter((v) => v.fingerprint === 'mismatch')
     .map((v) => v.version);
+  const decrypted = options.decrypt
+    ? await decryptAll(vault, options.verbose)
+    : undefined;
   const clean =
     audited.every((a) => a.count === 0) &&
     unreadable.length === 0 &&
-    mismatched.length === 0;
-  return { versions, audited, unreadable, mismatched, clean };
+    mismatched.length === 0 &&
+    (decrypted?.failed ?? 0) === 0;
+  const result = { versions, audited, unreadable, mismatched, clean };
+  return decrypted ? { ...result, decrypted } : result;
+}
+
+interface SealedRow {
+  id: string;
+  name: string;
+  ciphertext: Uint8Array;
+  nonce: Uint8Array;
+  key_version: number;
+}
+
+const PAGE = 1000;
+
+/** The next page of secrets after `after`, by id. */
+async function page(vault: Vault, after: string): Promise<SealedRow[]> {
+  const { rows } = await vault.db.query<SealedRow>(
+    `select id, name, ciphertext, nonce, key_version from vault.secrets
+     where id > $1 order by id limit $2`,
+    [after, PAGE],
+  );
+  return rows;
+}
+
+/** False when the row does not decrypt with its configured key. */
+function decrypts(vault: Vault, row: SealedRow): boolean {
+  const ref = { id: row.id, name: row.name, version: Number(row.key_version) };
+  try {
+    vault.keyring.open(ref, sealedOf(row));
+    return true;
+  } catch (error) {
+    if (error instanceof DecryptionError) return false;
+    throw error;
+  }
+}
+
+/**
+ * Decrypts every secret whose version has a configured key, a page at a
+ * time, and counts those that fail (a wrong key, altered or moved bytes).
+ */
+async function decryptAll(
+  vault: Vault,
+  verbose: boolean | undefined,
+): Promise<DecryptCheck> {
+  let checked = 0;
+  const failed: string[] = [];
+  let after = '00000000-0000-0000-0000-000000000000';
+  for (let rows = await page(vault, after); rows.length > 0; ) {
+    for (const row of rows) {
+      if (!vault.keyring.has(Number(row.key_version))) continue;
+      checked++;
+      if (!decrypts(vault, row)) failed.push(row.name);
+    }
+    after = rows.at(-1)!.id;
+    rows = await page(vault, after);
+  }
+  const names = failed.sort();
+  return { checked, failed: names.length, ...(verbose ? { names } : {}) };
 }
 
 /**

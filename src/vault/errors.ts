@@ -59,10 +59,53 @@ export class KeyStateError extends RefusedError {
   }
 }
 
+/**
+ * A rollback to the version that is already active, with every secret
+ * on it: there is nothing to move, abandon or reconfigure.
+ *
+ * @example
+ * await rollback(vault, { toVersion: 1, reason: 'x' }); // throws it
+ */
+export class NothingToRollBackError extends RefusedError {
+  readonly version: number;
+
+  constructor(version: number) {
+    super(
+      'nothing_to_roll_back',
+      `key version ${version} is already the active key version and every secret uses it: there is nothing to roll back`,
+    );
+    this.version = version;
+  }
+}
+
 /** No secret has that name. */
 export class SecretNotFoundError extends RefusedError {
   constructor(name: string) {
     super('secret_not_found', `no secret named ${JSON.stringify(name)}`);
+  }
+}
+
+/**
+ * Secret names that may not be stored: empty, too long, with leading or
+ * trailing whitespace or with control characters.
+ *
+ * @example
+ * await vault.put('', 'x'); // throws SecretNameError
+ */
+export class SecretNameError extends FluxbaseError {
+  /** Each bad name with what is wrong with it. */
+  readonly names: [string, string][];
+
+  constructor(names: [string, string][], rule: string) {
+    const listed = names
+      .map(([name, problem]) => `${JSON.stringify(name)} (${problem})`)
+      .join(', ');
+    const plural = names.length > 1 ? 's' : '';
+    super(
+      'secret_name_invalid',
+      `invalid secret name${plural} ${listed}: ${rule}`,
+    );
+    this.names = names;
   }
 }
 

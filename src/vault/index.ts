@@ -4,6 +4,7 @@ export {
   type AuditResult,
   ageInDays,
   audit,
+  type DecryptCheck,
   keyStatus,
   keyVersions,
   ROTATE_AFTER_DAYS,
@@ -24,11 +25,14 @@ export {
   KeyMismatchError,
   KeyStateError,
   KeyUnavailableError,
+  NothingToRollBackError,
   RotationStoppedError,
+  SecretNameError,
   SecretNotFoundError,
   VaultMissingError,
 } from './errors.ts';
 export { Keyring, type SecretRef } from './keyring.ts';
+export { checkNames, MAX_NAME_LENGTH, nameProblem } from './names.ts';
 export {
   type KeyRecord,
   type KeyState,

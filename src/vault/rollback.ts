@@ -1,4 +1,4 @@
-import { KeyStateError } from './errors.ts';
+import { KeyStateError, NothingToRollBackError } from './errors.ts';
 import {
   activateKey,
   checkEncryptable,
@@ -30,7 +30,7 @@ export interface RollbackResult {
   runs: ReEncryptResult[];
   /** Secrets still not at `toVersion` (they did not decrypt). */
   remaining: number;
-  /** What to change in fluxbase.yaml now. */
+  /** What to change in fluxbase.yaml now (empty when nothing). */
   configChange: string[];
 }
 
@@ -52,8 +52,12 @@ async function abandoned(vault: Vault, to: number): Promise<number[]> {
   return [...found].sort((a, b) => a - b);
 }
 
-function configChange(to: number, versions: number[]): string[] {
-  const lines = [`security.encryption.active_key_version: ${to}`];
+/** The changes still to make: none is printed that is already in effect. */
+function configChange(vault: Vault, to: number, versions: number[]): string[] {
+  const lines =
+    vault.keyring.active === to
+      ? []
+      : [`security.encryption.active_key_version: ${to}`];
   for (const v of versions) {
     lines.push(
       `remove key version ${v} from security.encryption.keys (and FLUXBASE_SECRET_KEY_${v}): it is compromised and never encrypts again`,
@@ -77,6 +81,8 @@ async function checkTarget(vault: Vault, to: number): Promise<void> {
  * marks each newer, abandoned version compromised (so it never encrypts
  * again), makes `toVersion` active and records the reason. Secrets of an
  * older version move to `toVersion` too, and that version is retired.
+ * Throws NothingToRollBackError when `toVersion` is already the active
+ * version and every secret uses it.
  *
  * @example
  * const result = await rollback(vault, { toVersion: 1, reason: 'key leaked' });
@@ -89,8 +95,11 @@ export async function rollback(
   await vault.ready();
   const to = options.toVersion;
   await checkTarget(vault, to);
-  await vault.ensureEncryptable(to);
   const versions = await abandoned(vault, to);
+  if (versions.length === 0 && vault.keyring.active === to) {
+    throw new NothingToRollBackError(to);
+  }
+  await vault.ensureEncryptable(to);
   const compromised = versions.filter((v) => v > to);
   await markAbandoned(vault, to, compromised, options.reason);
 
@@ -108,7 +117,7 @@ export async function rollback(
     compromised,
     runs,
     remaining: Number(rows[0]!.n),
-    configChange: configChange(to, compromised),
+    configChange: configChange(vault, to, compromised),
   };
 }
 

@@ -12,6 +12,7 @@ import {
   VaultMissingError,
 } from './errors.ts';
 import { Keyring } from './keyring.ts';
+import { checkNames } from './names.ts';
 import {
   activateKey,
   checkEncryptable,
@@ -100,7 +101,8 @@ export class Vault {
   }
 
   /**
-   * Stores `value` under `name`, replacing any earlier value.
+   * Stores `value` under `name`, replacing any earlier value; a bad
+   * name throws SecretNameError before anything is written.
    *
    * @example
    * await vault.put('github_token', 'ghp_…');
@@ -110,6 +112,7 @@ export class Vault {
     value: SecretValue,
     options: { description?: string } = {},
   ): Promise<SecretInfo> {
+    checkNames([name]);
     const version = await this.activeVersion();
     for (let attempt = 1; ; attempt++) {
       try {
@@ -123,7 +126,8 @@ export class Vault {
   }
 
   /**
-   * Stores many secrets in batches, each batch one transaction.
+   * Stores many secrets in batches, each batch one transaction. Every
+   * name is checked first: one bad name and nothing is stored.
    *
    * @example
    * await vault.import({ a: '1', b: '2' }, { batchSize: 500 });
@@ -133,6 +137,7 @@ export class Vault {
     options: { batchSize?: number; onBatch?: (done: number) => void } = {},
   ): Promise<{ created: number; updated: number }> {
     const list = Symbol.iterator in entries ? [...entries] : toPairs(entries);
+    checkNames(list.map(([name]) => name));
     const size = options.batchSize ?? 500;
     const version = await this.activeVersion();
     const total = { created: 0, updated: 0 };

@@ -99,6 +99,30 @@ describe('fluxbase-cli secrets', () => {
     });
   });
 
+  it('exits 2 for an empty secret name and shows no row', async () => {
+    const result = await cli(['secrets', 'put', ''], one, 'x');
+    expect(result).toEqual({
+      code: 2,
+      stdout: '',
+      stderr:
+        'read the value from stdin\nerror: invalid secret name "" (it is empty): a name is 1 to 255 characters, without control characters and without leading or trailing whitespace\n',
+    });
+  });
+
+  it('imports nothing when any name is bad', async () => {
+    const result = await cli(
+      ['secrets', 'import', '-'],
+      one,
+      JSON.stringify({ e: '5', ' ': 'v' }),
+    );
+    expect(result).toEqual({
+      code: 2,
+      stdout: '',
+      stderr:
+        'error: invalid secret name " " (it starts or ends with whitespace): a name is 1 to 255 characters, without control characters and without leading or trailing whitespace\n',
+    });
+  });
+
   it('lists names with their key versions, never the values', async () => {
     const result = await cli(['secrets', 'list', '--json'], one);
     const listed = JSON.parse(result.stdout) as {
@@ -157,6 +181,7 @@ describe('fluxbase-cli secrets audit and re-encrypt', () => {
         '    b',
         '    c',
         '    stripe_key',
+        '(ciphertexts not checked: use --decrypt)',
         '',
       ].join('\n'),
     );
@@ -193,9 +218,10 @@ describe('fluxbase-cli secrets audit and re-encrypt', () => {
   it('exits 0 once no secret is left at version 1', async () => {
     const result = await cli(['secrets', 'audit', '--key-version', '1'], both);
     expect(result.code).toBe(0);
-    expect(result.stdout.trimEnd().split('\n').at(-1)).toBe(
+    expect(result.stdout.trimEnd().split('\n').slice(-2)).toEqual([
       '✓ No secrets found encrypted with key version 1',
-    );
+      '(ciphertexts not checked: use --decrypt)',
+    ]);
     const get = await cli(['secrets', 'get', 'stripe_key'], both);
     expect(get.stdout).toBe('sk_live_42');
   });
@@ -239,6 +265,42 @@ describe('fluxbase-cli secrets audit and re-encrypt', () => {
       'error: key version 2 is marked compromised and never encrypts again',
     );
     expectNoKey(result.stdout, result.stderr, put.stderr);
+  });
+
+  it('refuses a rollback with nothing to roll back and exits 1', async () => {
+    const result = await cli(
+      ['secrets', 'rollback', '--to-version', '1', '--reason', 'again'],
+      one,
+    );
+    expect(result).toEqual({
+      code: 1,
+      stdout: '',
+      stderr:
+        'error: key version 1 is already the active key version and every secret uses it: there is nothing to roll back\n',
+    });
+  });
+
+  it('shows a wrong configured key in keys status and exits 1', async () => {
+    const result = await cli(['keys', 'status'], {
+      FLUXBASE_SECRET_KEY_1: KEY3,
+    });
+    expect(result).toEqual({
+      code: 1,
+      stdout: [
+        'version  state         configured  secrets  age',
+        '1        active*       wrong key   4        0d',
+        '2        compromised   no          0        0d',
+        '(* the configured active version)',
+        '',
+      ].join('\n'),
+      stderr:
+        'warning: key version 1 in the configuration is not the key that encrypted these secrets\n',
+    });
+    const json = await cli(['keys', 'status', '--json'], {
+      FLUXBASE_SECRET_KEY_1: KEY3,
+    });
+    expect(json.code).toBe(1);
+    expectNoKey(result.stdout, result.stderr, json.stdout);
   });
 
   it('exits 2 for a flag that is not a number', async () => {

@@ -195,6 +195,9 @@ describe('re-encrypt stopped by Ctrl-C or a lost connection', () => {
       expect(result.stdout).toContain(
         `✗ Interrupted with ${left} secrets still at key version 1: run the same command again to continue\n`,
       );
+      expect(result.stdout.trimEnd().split('\n').at(-1)).toMatch(
+        /^✗ Stopped after \d+\.\ds; run the same command again to continue$/,
+      );
     },
   );
 

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { Database } from '../../src/db/shared.ts';
 import { audit, keyStatus } from '../../src/vault/audit.ts';
+import { NothingToRollBackError } from '../../src/vault/errors.ts';
 import { rollback } from '../../src/vault/rollback.ts';
 import { reEncrypt } from '../../src/vault/rotation.ts';
 import type { Vault } from '../../src/vault/store.ts';
@@ -221,6 +222,16 @@ describe('rollback', () => {
     ]);
   });
 
+  it('refuses a rollback to the active version when every secret uses it', async () => {
+    const vault = vaultWith(t.db, [1], 1);
+    const events = 'select count(*)::int as n from vault.events';
+    const before = (await t.db.query(events)).rows;
+    await expect(
+      rollback(vault, { toVersion: 1, reason: 'again' }),
+    ).rejects.toThrowError(new NothingToRollBackError(1));
+    expect((await t.db.query(events)).rows).toEqual(before);
+  });
+
   it('refuses vault.events changes: the log is append-only', async () => {
     await expect(t.db.query('delete from vault.events')).rejects.toThrow(
       'vault.events is append-only',
@@ -349,5 +360,26 @@ describe('rollback to a newer version than some secrets use', () => {
       { version: 3, state: 'compromised' },
     ]);
     await expectAll(vaultWith(t.db, [2], 2), entries);
+  });
+});
+
+describe('rollback once the configuration is already changed', () => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    ({ t } = await seeded(20));
+  });
+  afterAll(() => t.drop());
+
+  it('asks for no change that is already in effect', async () => {
+    await reEncrypt(vaultWith(t.db, [1, 2]), { fromVersion: 1, toVersion: 2 });
+    const result = await rollback(vaultWith(t.db, [1, 2], 1), {
+      toVersion: 1,
+      reason: 'v2 leaked',
+    });
+    expect(result.compromised).toEqual([2]);
+    expect(result.remaining).toBe(0);
+    expect(result.configChange).toEqual([
+      'remove key version 2 from security.encryption.keys (and FLUXBASE_SECRET_KEY_2): it is compromised and never encrypts again',
+    ]);
   });
 });
