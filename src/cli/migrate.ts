@@ -1,5 +1,8 @@
 import { type Command, InvalidArgumentError } from 'commander';
 
+import { openEmbedded } from '../db/pglite.ts';
+import type { Database } from '../db/shared.ts';
+import { parseTarget } from '../db/url.ts';
 import { UsageError } from '../errors.ts';
 import {
   migrateDown,
@@ -30,6 +33,31 @@ function count(value: string): number {
   return Number(value);
 }
 
+/**
+ * The database of a run: an embedded folder waits up to --lock-timeout for
+ * another process that has it open; anything else opens as usual.
+ */
+async function withDatabase<T>(
+  ctx: CommandContext,
+  flags: RunFlags,
+  fn: (db: Database) => Promise<T>,
+): Promise<T> {
+  const target = parseTarget(ctx.url);
+  if (target.kind === 'server' || target.dataDir === undefined) {
+    return fn(await ctx.database());
+  }
+  const dir = target.dataDir;
+  const db = await openEmbedded(dir, {
+    lockTimeoutMs: flags.lockTimeout * 1000,
+    onWait: (pid) => ctx.log(`waiting for process ${pid} to close ${dir}`),
+  });
+  try {
+    return await fn(db);
+  } finally {
+    await db.close();
+  }
+}
+
 function report(
   ctx: CommandContext,
   verb: string,
@@ -58,16 +86,17 @@ async function up(
     withTestHelpers?: boolean;
   },
 ) {
-  const db = await ctx.database();
-  ctx.log(`migrating ${db.label}`);
-  const result = await migrateUp({
-    db,
-    dryRun: flags.dryRun,
-    to: flags.to,
-    grantRolesTo: flags.grantRolesTo,
-    withTestHelpers: flags.withTestHelpers,
-    lockTimeoutMs: flags.lockTimeout * 1000,
-    log: ctx.log,
+  const result = await withDatabase(ctx, flags, (db) => {
+    ctx.log(`migrating ${db.label}`);
+    return migrateUp({
+      db,
+      dryRun: flags.dryRun,
+      to: flags.to,
+      grantRolesTo: flags.grantRolesTo,
+      withTestHelpers: flags.withTestHelpers,
+      lockTimeoutMs: flags.lockTimeout * 1000,
+      log: ctx.log,
+    });
   });
   return report(ctx, 'applied', result);
 }
@@ -80,24 +109,26 @@ async function down(
   if (flags.all && n !== undefined) {
     throw new UsageError('give either a count or --all, not both');
   }
-  const db = await ctx.database();
-  const result = await migrateDown({
-    db,
-    count: flags.all ? 'all' : (n ?? 1),
-    dryRun: flags.dryRun,
-    lockTimeoutMs: flags.lockTimeout * 1000,
-    log: ctx.log,
-  });
+  const result = await withDatabase(ctx, flags, (db) =>
+    migrateDown({
+      db,
+      count: flags.all ? 'all' : (n ?? 1),
+      dryRun: flags.dryRun,
+      lockTimeoutMs: flags.lockTimeout * 1000,
+      log: ctx.log,
+    }),
+  );
   return report(ctx, 'reverted', result);
 }
 
 async function redo(ctx: CommandContext, flags: RunFlags) {
-  const db = await ctx.database();
-  const result = await migrateRedo({
-    db,
-    lockTimeoutMs: flags.lockTimeout * 1000,
-    log: ctx.log,
-  });
+  const result = await withDatabase(ctx, flags, (db) =>
+    migrateRedo({
+      db,
+      lockTimeoutMs: flags.lockTimeout * 1000,
+      log: ctx.log,
+    }),
+  );
   return report(ctx, 'redone', result);
 }
 
