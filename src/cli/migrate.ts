@@ -5,6 +5,7 @@ import type { Database } from '../db/shared.ts';
 import { parseTarget } from '../db/url.ts';
 import { UsageError } from '../errors.ts';
 import {
+  type MigrateResult,
   migrateDown,
   migrateRedo,
   migrateUp,
@@ -61,21 +62,40 @@ async function withDatabase<T>(
 function report(
   ctx: CommandContext,
   verb: string,
-  result: { migrations: string[]; sql?: string },
+  result: MigrateResult,
+  nothing: string,
 ): number {
   if (result.sql !== undefined) {
     if (ctx.json) printJson(result);
-    else print(result.sql || '-- nothing to do');
+    else print(result.sql || `-- ${nothing}`);
     return 0;
   }
   if (ctx.json) {
     printJson({ [verb]: result.migrations });
     return 0;
   }
-  if (result.migrations.length === 0)
-    print('nothing to do: the database is up to date');
+  if (result.migrations.length === 0) print(nothing);
   for (const name of result.migrations) print(`${verb} ${name}`);
   return 0;
+}
+
+function nothingToApply(to: string | undefined, pending: number): string {
+  if (to === undefined || pending === 0) {
+    return 'nothing to do: the database is up to date';
+  }
+  const later =
+    pending === 1
+      ? '1 later migration is pending'
+      : `${pending} later migrations are pending`;
+  return `nothing to do: ${to} is already applied (${later})`;
+}
+
+function warnDrift(ctx: CommandContext, drifted: string[] = []): void {
+  for (const name of drifted) {
+    ctx.warn(
+      `warning: ${name} changed after it was applied (see fluxbase-cli migrate status)`,
+    );
+  }
 }
 
 async function up(
@@ -98,7 +118,9 @@ async function up(
       log: ctx.log,
     });
   });
-  return report(ctx, 'applied', result);
+  warnDrift(ctx, result.drifted);
+  const nothing = nothingToApply(flags.to, result.pending?.length ?? 0);
+  return report(ctx, 'applied', result, nothing);
 }
 
 async function down(
@@ -118,18 +140,24 @@ async function down(
       log: ctx.log,
     }),
   );
-  return report(ctx, 'reverted', result);
+  const nothing =
+    n === 0
+      ? 'nothing to revert: the count is 0'
+      : 'nothing to revert: no migration is applied';
+  return report(ctx, 'reverted', result, nothing);
 }
 
 async function redo(ctx: CommandContext, flags: RunFlags) {
   const result = await withDatabase(ctx, flags, (db) =>
     migrateRedo({
       db,
+      dryRun: flags.dryRun,
       lockTimeoutMs: flags.lockTimeout * 1000,
       log: ctx.log,
     }),
   );
-  return report(ctx, 'redone', result);
+  const nothing = 'nothing to redo: no migration is applied';
+  return report(ctx, 'redone', result, nothing);
 }
 
 async function status(ctx: CommandContext) {
