@@ -11,7 +11,12 @@ import { pgliteOf } from '../db/pglite.ts';
 import { quoteIdent } from '../db/quote.ts';
 import type { Database, Session } from '../db/shared.ts';
 import { UsageError } from '../errors.ts';
-import { LockTimeoutError, MigrationError } from './errors.ts';
+import { dependentsOf, dropTargets } from './dependents.ts';
+import {
+  DependentObjectsError,
+  LockTimeoutError,
+  MigrationError,
+} from './errors.ts';
 import { loadPack, type PackMigration } from './load.ts';
 import { migrationFilesOf, type PackFile } from './pack.ts';
 import { assertNoConflicts } from './preflight.ts';
@@ -25,6 +30,7 @@ import {
   assertTestsSchemaOurs,
   installTestHelpers,
   removeTestHelpers,
+  testHelpersInstalled,
 } from './test-helpers.ts';
 
 /** A stable advisory lock key for the pack's migrations ("flux"). */
@@ -323,6 +329,24 @@ function downSql(pack: PackMigration[], reverting: AppliedMigration[]) {
     .join('\n');
 }
 
+/** Refuses to revert while objects outside the pack depend on it. */
+async function assertNothingDepends(
+  session: Session,
+  pack: PackMigration[],
+  reverting: AppliedMigration[],
+  appliedCount: number,
+): Promise<void> {
+  if (reverting.length === 0) return;
+  const names = new Set(reverting.map((m) => m.name));
+  const targets = dropTargets(pack.filter((m) => names.has(m.name)));
+  if (reverting.length === appliedCount) {
+    targets.schemas.push(MIGRATIONS_SCHEMA);
+    if (await testHelpersInstalled(session)) targets.schemas.push('tests');
+  }
+  const objects = await dependentsOf(session, targets);
+  if (objects.length > 0) throw new DependentObjectsError(objects);
+}
+
 async function downLocked(
   options: DownOptions,
   session: Session,
@@ -331,6 +355,7 @@ async function downLocked(
   const applied = await appliedMigrations(session);
   const count = options.count === 'all' ? applied.length : options.count;
   const reverting = count <= 0 ? [] : applied.slice(-count).reverse();
+  await assertNothingDepends(session, pack, reverting, applied.length);
   if (options.dryRun) {
     const sql = downSql(pack, reverting);
     return { migrations: reverting.map((m) => m.name), sql };
