@@ -48,7 +48,10 @@ describe('migrate on the embedded default', () => {
   });
 });
 
-describe('what migrate says when there is nothing to do', () => {
+// Several CLI runs a test: slow on a loaded machine.
+const SLOW = { timeout: 240_000 };
+
+describe('what migrate says when there is nothing to do', SLOW, () => {
   const data = join(mkdtempSync(join(tmpdir(), 'fluxbase-said-')), 'db');
   const url = `file://${data}`;
   const cli = (...args: string[]) =>

@@ -24,7 +24,7 @@ function deadPid(): number {
   return spawnSync(process.execPath, ['-e', '0']).pid!;
 }
 
-describe('an embedded database folder', () => {
+describe('an embedded database folder', { timeout: 240_000 }, () => {
   it('lets three migrate up processes run at once and applies each migration once', async () => {
     const url = `file://${folder()}`;
     const args = ['migrate', 'up', '--database-url', url];
