@@ -1,7 +1,11 @@
 import { type Command, InvalidArgumentError } from 'commander';
 
+import { openEmbedded } from '../db/pglite.ts';
+import type { Database } from '../db/shared.ts';
+import { parseTarget } from '../db/url.ts';
 import { UsageError } from '../errors.ts';
 import {
+  type MigrateResult,
   migrateDown,
   migrateRedo,
   migrateUp,
@@ -30,24 +34,68 @@ function count(value: string): number {
   return Number(value);
 }
 
+/**
+ * The database of a run: an embedded folder waits up to --lock-timeout for
+ * another process that has it open; anything else opens as usual.
+ */
+async function withDatabase<T>(
+  ctx: CommandContext,
+  flags: RunFlags,
+  fn: (db: Database) => Promise<T>,
+): Promise<T> {
+  const target = parseTarget(ctx.url);
+  if (target.kind === 'server' || target.dataDir === undefined) {
+    return fn(await ctx.database());
+  }
+  const dir = target.dataDir;
+  const db = await openEmbedded(dir, {
+    lockTimeoutMs: flags.lockTimeout * 1000,
+    onWait: (pid) => ctx.log(`waiting for process ${pid} to close ${dir}`),
+  });
+  try {
+    return await fn(db);
+  } finally {
+    await db.close();
+  }
+}
+
 function report(
   ctx: CommandContext,
   verb: string,
-  result: { migrations: string[]; sql?: string },
+  result: MigrateResult,
+  nothing: string,
 ): number {
   if (result.sql !== undefined) {
     if (ctx.json) printJson(result);
-    else print(result.sql || '-- nothing to do');
+    else print(result.sql || `-- ${nothing}`);
     return 0;
   }
   if (ctx.json) {
     printJson({ [verb]: result.migrations });
     return 0;
   }
-  if (result.migrations.length === 0)
-    print('nothing to do: the database is up to date');
+  if (result.migrations.length === 0) print(nothing);
   for (const name of result.migrations) print(`${verb} ${name}`);
   return 0;
+}
+
+function nothingToApply(to: string | undefined, pending: number): string {
+  if (to === undefined || pending === 0) {
+    return 'nothing to do: the database is up to date';
+  }
+  const later =
+    pending === 1
+      ? '1 later migration is pending'
+      : `${pending} later migrations are pending`;
+  return `nothing to do: ${to} is already applied (${later})`;
+}
+
+function warnDrift(ctx: CommandContext, drifted: string[] = []): void {
+  for (const name of drifted) {
+    ctx.warn(
+      `warning: ${name} changed after it was applied (see fluxbase-cli migrate status)`,
+    );
+  }
 }
 
 async function up(
@@ -58,18 +106,21 @@ async function up(
     withTestHelpers?: boolean;
   },
 ) {
-  const db = await ctx.database();
-  ctx.log(`migrating ${db.label}`);
-  const result = await migrateUp({
-    db,
-    dryRun: flags.dryRun,
-    to: flags.to,
-    grantRolesTo: flags.grantRolesTo,
-    withTestHelpers: flags.withTestHelpers,
-    lockTimeoutMs: flags.lockTimeout * 1000,
-    log: ctx.log,
+  const result = await withDatabase(ctx, flags, (db) => {
+    ctx.log(`migrating ${db.label}`);
+    return migrateUp({
+      db,
+      dryRun: flags.dryRun,
+      to: flags.to,
+      grantRolesTo: flags.grantRolesTo,
+      withTestHelpers: flags.withTestHelpers,
+      lockTimeoutMs: flags.lockTimeout * 1000,
+      log: ctx.log,
+    });
   });
-  return report(ctx, 'applied', result);
+  warnDrift(ctx, result.drifted);
+  const nothing = nothingToApply(flags.to, result.pending?.length ?? 0);
+  return report(ctx, 'applied', result, nothing);
 }
 
 async function down(
@@ -80,25 +131,33 @@ async function down(
   if (flags.all && n !== undefined) {
     throw new UsageError('give either a count or --all, not both');
   }
-  const db = await ctx.database();
-  const result = await migrateDown({
-    db,
-    count: flags.all ? 'all' : (n ?? 1),
-    dryRun: flags.dryRun,
-    lockTimeoutMs: flags.lockTimeout * 1000,
-    log: ctx.log,
-  });
-  return report(ctx, 'reverted', result);
+  const result = await withDatabase(ctx, flags, (db) =>
+    migrateDown({
+      db,
+      count: flags.all ? 'all' : (n ?? 1),
+      dryRun: flags.dryRun,
+      lockTimeoutMs: flags.lockTimeout * 1000,
+      log: ctx.log,
+    }),
+  );
+  const nothing =
+    n === 0
+      ? 'nothing to revert: the count is 0'
+      : 'nothing to revert: no migration is applied';
+  return report(ctx, 'reverted', result, nothing);
 }
 
 async function redo(ctx: CommandContext, flags: RunFlags) {
-  const db = await ctx.database();
-  const result = await migrateRedo({
-    db,
-    lockTimeoutMs: flags.lockTimeout * 1000,
-    log: ctx.log,
-  });
-  return report(ctx, 'redone', result);
+  const result = await withDatabase(ctx, flags, (db) =>
+    migrateRedo({
+      db,
+      dryRun: flags.dryRun,
+      lockTimeoutMs: flags.lockTimeout * 1000,
+      log: ctx.log,
+    }),
+  );
+  const nothing = 'nothing to redo: no migration is applied';
+  return report(ctx, 'redone', result, nothing);
 }
 
 async function status(ctx: CommandContext) {

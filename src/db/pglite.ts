@@ -9,6 +9,7 @@ import {
 import { pgcrypto } from '@electric-sql/pglite/contrib/pgcrypto';
 import { pgtap } from '@electric-sql/pglite-pgtap';
 
+import { type FolderLock, lockFolder } from './embedded-lock.ts';
 import { wrapPgError } from './errors.ts';
 import type { Database, QueryResult, Session } from './shared.ts';
 
@@ -65,10 +66,12 @@ class EmbeddedDatabase implements Database {
   readonly kind = 'embedded';
   readonly label: string;
   readonly #pg: PGlite;
+  readonly #lock: FolderLock | undefined;
 
-  constructor(pglite: PGlite, label: string) {
+  constructor(pglite: PGlite, label: string, lock?: FolderLock) {
     this.#pg = pglite;
     this.label = label;
+    this.#lock = lock;
   }
 
   query<R>(text: string, values?: readonly unknown[]) {
@@ -97,7 +100,11 @@ class EmbeddedDatabase implements Database {
   }
 
   async close(): Promise<void> {
-    if (!this.#pg.closed) await this.#pg.close();
+    try {
+      if (!this.#pg.closed) await this.#pg.close();
+    } finally {
+      this.#lock?.release();
+    }
   }
 
   /** The PGlite instance, for tools that need it directly. */
@@ -106,15 +113,29 @@ class EmbeddedDatabase implements Database {
   }
 }
 
+export interface EmbeddedOptions {
+  /** A data-dir tarball (from `dumpDataDir`) to start from. */
+  seed?: Blob;
+  /** PGlite extensions to add to pgcrypto and pgtap. */
+  extensions?: Extensions;
+  /** How long to wait for another process using the folder (60 000 ms). */
+  lockTimeoutMs?: number;
+  /** Called once when another process has the folder open. */
+  onWait?: (pid: number) => void;
+}
+
 /**
  * Opens embedded PostgreSQL: in memory when `dataDir` is undefined, else
- * kept in that folder (created on first use). `seed` is a data-dir tarball
- * (from `dumpDataDir`) to start from; `extensions` adds PGlite extensions
- * to pgcrypto and pgtap.
+ * kept in that folder (created on first use). A folder is open in one
+ * process at a time: another process waits for it up to `lockTimeoutMs`,
+ * then fails with a `DatabaseBusyError`.
+ *
+ * @example
+ * const db = await openEmbedded('.fluxbase/db', { lockTimeoutMs: 5000 });
  */
 export async function openEmbedded(
   dataDir: string | undefined,
-  options: { seed?: Blob; extensions?: Extensions } = {},
+  options: EmbeddedOptions = {},
 ): Promise<Database> {
   const extensions = { pgcrypto, pgtap, ...options.extensions };
   const loadDataDir = options.seed;
@@ -125,9 +146,24 @@ export async function openEmbedded(
 
   const dir = resolve(dataDir);
   mkdirSync(dir, { recursive: true });
-  const pglite = await PGlite.create({ dataDir: dir, extensions, loadDataDir });
-  return new EmbeddedDatabase(pglite, `embedded (${dataDir})`);
+  const lock = await lockFolder(dataDir, {
+    timeoutMs: options.lockTimeoutMs,
+    onWait: options.onWait,
+  });
+  try {
+    const pglite = await PGlite.create({
+      dataDir: dir,
+      extensions,
+      loadDataDir,
+    });
+    return new EmbeddedDatabase(pglite, `embedded (${dataDir})`, lock);
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
 }
+
+export { DatabaseBusyError } from './embedded-lock.ts';
 
 /** The PGlite behind an embedded database, or undefined for a server. */
 export function pgliteOf(db: Database): PGlite | undefined {

@@ -1,6 +1,6 @@
 import { DatabaseError } from '../db/errors.ts';
 import { formatSqlError, type SqlSource } from '../db/location.ts';
-import { FluxbaseError } from '../errors.ts';
+import { FluxbaseError, RefusedError } from '../errors.ts';
 
 /** A migration that the database refused; nothing of it was kept. */
 export class MigrationError extends FluxbaseError {
@@ -53,3 +53,17 @@ export class LockTimeoutError extends FluxbaseError {
 }
 
 export { DatabaseError };
+
+/** Objects outside the pack depend on what `migrate down` would drop. */
+export class DependentObjectsError extends RefusedError {
+  readonly objects: readonly string[];
+
+  constructor(objects: string[]) {
+    const list = objects.map((o) => `  ${o}`).join('\n');
+    super(
+      'dependent_objects',
+      `refusing to revert: these objects depend on what migrate down would drop, and would be dropped with it or stop it halfway:\n${list}\nDrop them, or change them so that they no longer use the pack, then run migrate down again. Nothing was reverted.`,
+    );
+    this.objects = objects;
+  }
+}

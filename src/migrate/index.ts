@@ -1,4 +1,5 @@
 export {
+  DependentObjectsError,
   LockTimeoutError,
   MigrationError,
   type ObjectInTheWay,

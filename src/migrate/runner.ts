@@ -11,7 +11,12 @@ import { pgliteOf } from '../db/pglite.ts';
 import { quoteIdent } from '../db/quote.ts';
 import type { Database, Session } from '../db/shared.ts';
 import { UsageError } from '../errors.ts';
-import { LockTimeoutError, MigrationError } from './errors.ts';
+import { dependentsOf, dropTargets } from './dependents.ts';
+import {
+  DependentObjectsError,
+  LockTimeoutError,
+  MigrationError,
+} from './errors.ts';
 import { loadPack, type PackMigration } from './load.ts';
 import { migrationFilesOf, type PackFile } from './pack.ts';
 import { assertNoConflicts } from './preflight.ts';
@@ -25,6 +30,7 @@ import {
   assertTestsSchemaOurs,
   installTestHelpers,
   removeTestHelpers,
+  testHelpersInstalled,
 } from './test-helpers.ts';
 
 /** A stable advisory lock key for the pack's migrations ("flux"). */
@@ -61,6 +67,10 @@ export interface MigrateResult {
   migrations: string[];
   /** With dryRun: the SQL that would run. */
   sql?: string;
+  /** up: the migrations still pending afterwards. */
+  pending?: string[];
+  /** up: applied migrations whose files changed since (see status). */
+  drifted?: string[];
 }
 
 type Step = { name: string; file: PackFile | undefined };
@@ -265,6 +275,39 @@ async function grantRoles(session: Session, login: string): Promise<void> {
   );
 }
 
+function driftedOf(pack: PackMigration[], applied: AppliedMigration[]) {
+  const sums = new Map(pack.map((m) => [m.name, m.sha256]));
+  return applied
+    .filter((m) => sums.has(m.name) && sums.get(m.name) !== m.sha256)
+    .map((m) => m.name);
+}
+
+async function upLocked(
+  options: UpOptions,
+  session: Session,
+  pack: PackMigration[],
+): Promise<MigrateResult> {
+  const applied = await appliedMigrations(session);
+  const waiting = pendingOf(pack, applied);
+  const pending = upTo(waiting, pack, options.to);
+  const drifted = driftedOf(pack, applied);
+  const after = waiting.slice(pending.length).map((m) => m.name);
+  await assertNoConflicts(session, pending);
+  if (options.withTestHelpers) await assertTestsSchemaOurs(session);
+  if (options.dryRun) {
+    const sql = dryRunSql(pending);
+    return { migrations: pending.map((m) => m.name), sql, pending: after };
+  }
+
+  const ran =
+    pending.length === 0
+      ? []
+      : await runPack(options, session, pack, 'up', pending.length);
+  if (options.grantRolesTo) await grantRoles(session, options.grantRolesTo);
+  if (options.withTestHelpers) await installTestHelpers(session);
+  return { migrations: ran, pending: after, drifted };
+}
+
 /**
  * Applies the pack's pending migrations, each in its own transaction,
  * under an advisory lock (a second run waits, then finds nothing to do).
@@ -274,25 +317,57 @@ async function grantRoles(session: Session, login: string): Promise<void> {
  */
 export async function migrateUp(options: UpOptions): Promise<MigrateResult> {
   const pack = await loadPack(options.dir);
-  return locked(options, async (session) => {
-    const applied = await appliedMigrations(session);
-    const pending = upTo(pendingOf(pack, applied), pack, options.to);
-    await assertNoConflicts(session, pending);
-    if (options.withTestHelpers) await assertTestsSchemaOurs(session);
-    if (options.dryRun)
-      return {
-        migrations: pending.map((m) => m.name),
-        sql: dryRunSql(pending),
-      };
+  return locked(options, (session) => upLocked(options, session, pack));
+}
 
-    const ran =
-      pending.length === 0
-        ? []
-        : await runPack(options, session, pack, 'up', pending.length);
-    if (options.grantRolesTo) await grantRoles(session, options.grantRolesTo);
-    if (options.withTestHelpers) await installTestHelpers(session);
-    return { migrations: ran };
-  });
+function downSql(pack: PackMigration[], reverting: AppliedMigration[]) {
+  return reverting
+    .map((m) => {
+      const spec = pack.find((p) => p.name === m.name)?.spec;
+      return `-- migration ${m.name} (down)\n${spec?.down.trim() ?? ''}\n`;
+    })
+    .join('\n');
+}
+
+/** Refuses to revert while objects outside the pack depend on it. */
+async function assertNothingDepends(
+  session: Session,
+  pack: PackMigration[],
+  reverting: AppliedMigration[],
+  appliedCount: number,
+): Promise<void> {
+  if (reverting.length === 0) return;
+  const names = new Set(reverting.map((m) => m.name));
+  const targets = dropTargets(pack.filter((m) => names.has(m.name)));
+  if (reverting.length === appliedCount) {
+    targets.schemas.push(MIGRATIONS_SCHEMA);
+    if (await testHelpersInstalled(session)) targets.schemas.push('tests');
+  }
+  const objects = await dependentsOf(session, targets);
+  if (objects.length > 0) throw new DependentObjectsError(objects);
+}
+
+async function downLocked(
+  options: DownOptions,
+  session: Session,
+  pack: PackMigration[],
+): Promise<MigrateResult> {
+  const applied = await appliedMigrations(session);
+  const count = options.count === 'all' ? applied.length : options.count;
+  const reverting = count <= 0 ? [] : applied.slice(-count).reverse();
+  await assertNothingDepends(session, pack, reverting, applied.length);
+  if (options.dryRun) {
+    const sql = downSql(pack, reverting);
+    return { migrations: reverting.map((m) => m.name), sql };
+  }
+  if (reverting.length === 0) return { migrations: [] };
+
+  const ran = await runPack(options, session, pack, 'down', count);
+  if ((await appliedMigrations(session)).length === 0) {
+    await session.query('drop schema if exists fluxbase cascade');
+    await removeTestHelpers(session);
+  }
+  return { migrations: ran };
 }
 
 /**
@@ -304,35 +379,27 @@ export async function migrateDown(
   options: DownOptions,
 ): Promise<MigrateResult> {
   const pack = await loadPack(options.dir);
-  return locked(options, async (session) => {
-    const applied = await appliedMigrations(session);
-    const count = options.count === 'all' ? applied.length : options.count;
-    const reverting = applied.slice(-count).reverse();
-    if (options.dryRun) {
-      const sql = reverting
-        .map((m) => {
-          const spec = pack.find((p) => p.name === m.name)?.spec;
-          return `-- migration ${m.name} (down)\n${spec?.down.trim() ?? ''}\n`;
-        })
-        .join('\n');
-      return { migrations: reverting.map((m) => m.name), sql };
-    }
-    if (count <= 0 || applied.length === 0) return { migrations: [] };
-
-    const ran = await runPack(options, session, pack, 'down', count);
-    if ((await appliedMigrations(session)).length === 0) {
-      await session.query('drop schema if exists fluxbase cascade');
-      await removeTestHelpers(session);
-    }
-    return { migrations: ran };
-  });
+  return locked(options, (session) => downLocked(options, session, pack));
 }
 
-/** Reverts the newest migration and applies it again. */
+/**
+ * Reverts the newest migration and applies it again, under one lock;
+ * `migrations` names it once (empty when none is applied).
+ */
 export async function migrateRedo(
   options: MigrateOptions,
 ): Promise<MigrateResult> {
-  const down = await migrateDown({ ...options, count: 1 });
-  const up = await migrateUp({ ...options, to: down.migrations[0] });
-  return { migrations: [...down.migrations, ...up.migrations] };
+  const pack = await loadPack(options.dir);
+  return locked(options, async (session) => {
+    const down = await downLocked({ ...options, count: 1 }, session, pack);
+    const name = down.migrations[0];
+    if (name === undefined) return { migrations: [] };
+    if (options.dryRun) {
+      const again = pack.filter((m) => m.name === name);
+      return { migrations: [name], sql: `${down.sql}\n${dryRunSql(again)}` };
+    }
+
+    await upLocked({ ...options, to: name }, session, pack);
+    return { migrations: [name] };
+  });
 }

@@ -33,6 +33,11 @@ export async function installTestHelpers(session: Session): Promise<void> {
   await session.exec(readPackFile('testing/helpers.sql').text);
 }
 
+/** True when the tests schema is there and the helpers made it. */
+export async function testHelpersInstalled(session: Session) {
+  return (await testsSchemaComment(session))?.comment === TEST_HELPERS_MARK;
+}
+
 /** Drops the tests schema, only when the helpers made it. */
 export async function removeTestHelpers(session: Session): Promise<void> {
   const existing = await testsSchemaComment(session);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { openEmbedded } from '../../src/db/pglite.ts';
 import { loadPack } from '../../src/migrate/index.ts';
 import { runCli } from '../support/cli.ts';
 import { freshDatabase, hasServer, type TestDatabase } from '../support/db.ts';
@@ -44,6 +45,70 @@ describe('migrate on the embedded default', () => {
     expect(up.stdout).toBe(appliedLines);
     expect(up.code).toBe(0);
     expect(existsSync(join(cwd, '.fluxbase'))).toBe(false);
+  });
+});
+
+// Several CLI runs a test: slow on a loaded machine.
+const SLOW = { timeout: 240_000 };
+
+describe('what migrate says when there is nothing to do', SLOW, () => {
+  const data = join(mkdtempSync(join(tmpdir(), 'fluxbase-said-')), 'db');
+  const url = `file://${data}`;
+  const cli = (...args: string[]) =>
+    runCli(['migrate', ...args, '--database-url', url]);
+
+  it('redoes nothing on an empty database, and one migration after up', async () => {
+    const empty = await cli('redo');
+    expect(empty.stdout).toBe('nothing to redo: no migration is applied\n');
+    expect(empty.code).toBe(0);
+    const status = await cli('status');
+    expect(status.stdout).toBe(
+      packNames.map((n) => `pending  ${n}\n`).join(''),
+    );
+
+    await cli('up', '--to', packNames[1]!);
+    const redo = await cli('redo');
+    expect(redo.stdout).toBe(`redone ${packNames[1]}\n`);
+    expect(redo.code).toBe(0);
+    await cli('down', '--all');
+  });
+
+  it('says nothing to revert for down with nothing applied, and for down 0', async () => {
+    const none = await cli('down');
+    expect(none.stdout).toBe('nothing to revert: no migration is applied\n');
+    expect(none.code).toBe(0);
+
+    await cli('up', '--to', packNames[0]!);
+    const zero = await cli('down', '0');
+    expect(zero.stdout).toBe('nothing to revert: the count is 0\n');
+    expect(zero.code).toBe(0);
+  });
+
+  it('says which migration up --to found applied and how many are pending', async () => {
+    await cli('up', '--to', packNames[1]!);
+    const again = await cli('up', '--to', packNames[0]!);
+    const later = packNames.length - 2;
+    expect(again.stdout).toBe(
+      `nothing to do: ${packNames[0]} is already applied (${later} later migrations are pending)\n`,
+    );
+    expect(again.code).toBe(0);
+  });
+
+  it('warns on up about a migration that changed after it was applied', async () => {
+    await cli('up');
+    const db = await openEmbedded(data);
+    await db.query(
+      `update fluxbase.migration_checksums set sha256 = repeat('0', 64)
+        where name = $1`,
+      [packNames[0]],
+    );
+    await db.close();
+    const up = await cli('up');
+    expect(up.stdout).toBe('nothing to do: the database is up to date\n');
+    expect(up.stderr).toBe(
+      `migrating embedded (${data})\nwarning: ${packNames[0]} changed after it was applied (see fluxbase-cli migrate status)\n`,
+    );
+    expect(up.code).toBe(0);
   });
 });
 

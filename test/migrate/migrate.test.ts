@@ -200,7 +200,13 @@ describe.each(backends)('migrations on the %s database', (_kind, fresh) => {
     await migrateUp({ db: t.db });
     const result = await migrateRedo({ db: t.db });
     const last = packNames.at(-1)!;
-    expect(result.migrations).toEqual([last, last]);
+    expect(result.migrations).toEqual([last]);
     expect((await migrationStatus({ db: t.db })).drift).toBe(false);
+  });
+
+  it('redoes nothing, and installs nothing, when no migration is applied', async () => {
+    t = await fresh();
+    expect(await migrateRedo({ db: t.db })).toEqual({ migrations: [] });
+    expect(await schemas(t.db)).toEqual([]);
   });
 });
