@@ -2,39 +2,15 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { runCli } from '../../src/cli/program.ts';
 import { type Finding, failsOn } from '../../src/lint/index.ts';
+import { runCliInProcess } from '../support/cli.ts';
 import { freshDatabase, type TestDatabase } from '../support/db.ts';
 
 const FIXTURES = 'test/lint/fixtures';
 
-/** Runs the CLI in-process; returns its exit code and what it printed. */
-async function cli(...args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const out = vi
-    .spyOn(process.stdout, 'write')
-    .mockImplementation((chunk: string | Uint8Array) => {
-      stdout += String(chunk);
-      return true;
-    });
-  const err = vi
-    .spyOn(process.stderr, 'write')
-    .mockImplementation((chunk: string | Uint8Array) => {
-      stderr += String(chunk);
-      return true;
-    });
-  try {
-    const code = await runCli(['node', 'fluxbase-cli', ...args]);
-    return { code, stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-    process.exitCode = undefined;
-  }
-}
+const cli = runCliInProcess;
 
 describe('fluxbase-cli lint --sql', () => {
   it('lints a folder of Supabase-style migrations that use storage, auth.users triggers and SECURITY DEFINER', async () => {

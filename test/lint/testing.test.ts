@@ -2,39 +2,16 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { runCli } from '../../src/cli/program.ts';
 import { migrateUp } from '../../src/migrate/runner.ts';
 import { runTestFiles } from '../../src/testing/index.ts';
+import { runCliInProcess } from '../support/cli.ts';
 import { freshDatabase, serverOnly, type TestDatabase } from '../support/db.ts';
 
 const FILES = 'test/lint/fixtures/pgtap';
 
-async function cli(...args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const out = vi
-    .spyOn(process.stdout, 'write')
-    .mockImplementation((chunk: string | Uint8Array) => {
-      stdout += String(chunk);
-      return true;
-    });
-  const err = vi
-    .spyOn(process.stderr, 'write')
-    .mockImplementation((chunk: string | Uint8Array) => {
-      stderr += String(chunk);
-      return true;
-    });
-  try {
-    const code = await runCli(['node', 'fluxbase-cli', ...args]);
-    return { code, stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-    process.exitCode = undefined;
-  }
-}
+const cli = runCliInProcess;
 
 let t: TestDatabase;
 beforeAll(async () => {

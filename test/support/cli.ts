@@ -49,3 +49,33 @@ export function runCli(
     child.stdin.end(options.input ?? '');
   });
 }
+
+/**
+ * Runs the CLI inside the test process (faster; for commands whose output
+ * is what the test checks), capturing stdout and stderr.
+ */
+export async function runCliInProcess(...args: string[]): Promise<CliResult> {
+  const { vi } = await import('vitest');
+  const { runCli: run } = await import('../../src/cli/program.ts');
+  let stdout = '';
+  let stderr = '';
+  const capture = (into: 'out' | 'err') => (chunk: string | Uint8Array) => {
+    if (into === 'out') stdout += String(chunk);
+    else stderr += String(chunk);
+    return true;
+  };
+  const out = vi
+    .spyOn(process.stdout, 'write')
+    .mockImplementation(capture('out'));
+  const err = vi
+    .spyOn(process.stderr, 'write')
+    .mockImplementation(capture('err'));
+  try {
+    const code = await run(['node', 'fluxbase-cli', ...args]);
+    return { code, stdout, stderr };
+  } finally {
+    out.mockRestore();
+    err.mockRestore();
+    process.exitCode = undefined;
+  }
+}
