@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openEmbedded } from '../../src/db/pglite.ts';
 import { loadPack } from '../../src/migrate/index.ts';
 import { runCli } from '../support/cli.ts';
-import { freshDatabase, hasServer, type TestDatabase } from '../support/db.ts';
+import { freshDatabase, serverOnly, type TestDatabase } from '../support/db.ts';
 
 const packNames = (await loadPack()).map((m) => m.name);
 const appliedLines = packNames.map((n) => `applied ${n}\n`).join('');
@@ -159,7 +159,9 @@ describe('migrate errors', () => {
   });
 });
 
-describe.skipIf(!hasServer)('migrate against a server', () => {
+describe.skipIf(
+  serverOnly('the CLI opens the server database from another process'),
+)('migrate against a server', () => {
   let t: TestDatabase;
   beforeAll(async () => {
     t = await freshDatabase({ empty: true });
@@ -205,7 +207,7 @@ describe.skipIf(!hasServer)('migrate against a server', () => {
   });
 });
 
-describe.skipIf(!hasServer)(
+describe.skipIf(serverOnly('the refusal is checked on a server database'))(
   "migrate up over somebody else's auth schema",
   () => {
     it('refuses with exit 2 and names the objects in the way', async () => {
