@@ -1,15 +1,9 @@
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
-
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { Auth } from '../../src/auth/index.ts';
+import { runCli } from '../support/cli.ts';
 import { freshDatabase, serverOnly, type TestDatabase } from '../support/db.ts';
 import { newUser, testAuth } from './support.ts';
-
-const CLI = join(import.meta.dirname, '..', '..', 'bin', 'fluxbase-cli.js');
-const run = promisify(execFile);
 
 let t: TestDatabase;
 let auth: Auth;
@@ -23,15 +17,8 @@ afterAll(async () => {
   await t.drop();
 });
 
-async function cli(...args: string[]) {
-  const env = { ...process.env, DATABASE_URL: t.url };
-  try {
-    const { stdout, stderr } = await run('node', [CLI, ...args], { env });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
+function cli(...args: string[]) {
+  return runCli(args, { env: { DATABASE_URL: t.url } });
 }
 
 const needsServer = serverOnly('the CLI opens the database in another process');
