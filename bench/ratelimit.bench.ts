@@ -5,6 +5,7 @@ import { RateLimiterPostgres } from 'rate-limiter-flexible';
 
 import type { Database } from '../src/db/shared.ts';
 import { createRateLimiter } from '../src/ratelimit/limiter.ts';
+import { TAKE_SQL, takeValues } from '../src/ratelimit/postgres.ts';
 import { createRedisClient, RedisBackend } from '../src/ratelimit/redis.ts';
 import { benchDatabase } from './database.ts';
 import {
@@ -21,7 +22,7 @@ const KEYS = 10_000;
 const ROUNDS = 20;
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const CAPACITY = 1_000_000_000;
-const WINDOW = "interval '1 minute'";
+const PERIOD_MS = 60_000;
 
 /** Runs `ops` calls of `fn` on CONNECTIONS concurrent workers. */
 async function concurrently(
@@ -38,11 +39,17 @@ async function concurrently(
 
 type Case = [name: string, fn: (w: number, i: number) => Promise<unknown>];
 
-/** Times each case ROUNDS times, interleaved, and sums the rounds. */
+/**
+ * Times each case ROUNDS times, interleaved, and sums the rounds. Every
+ * other round runs the cases in reverse, so that none always follows the
+ * same neighbour (a vacuum or checkpoint left by the one before).
+ */
 async function interleaved(cases: Case[]): Promise<Measurement[]> {
   const totals = cases.map(([name]) => ({ name, ops: 0, seconds: 0 }));
+  const forward = [...cases.entries()];
+  const backward = [...forward].reverse();
   for (let round = 0; round < ROUNDS; round++) {
-    for (const [index, [name, fn]] of cases.entries()) {
+    for (const [index, [name, fn]] of round % 2 ? backward : forward) {
       const m = await measure(name, OPS, () => concurrently(OPS, fn));
       totals[index]!.ops += m.ops;
       totals[index]!.seconds += m.seconds;
@@ -56,8 +63,12 @@ const FLOOR = `insert into bench_floor as b (key, tokens, updated_ms)
   on conflict (key) do update
     set tokens = b.tokens + 1, updated_ms = excluded.updated_ms`;
 
-// As the postgres backend calls it: in the select list.
-const TAKE = `select ratelimit.take($1, ${CAPACITY}, ${WINDOW})::text`;
+/** take() as the postgres backend calls it, with the same statement. */
+const take = (db: Database, key: string) =>
+  db.query(
+    TAKE_SQL,
+    takeValues({ key, capacity: CAPACITY, periodMs: PERIOD_MS, cost: 1 }),
+  );
 
 async function postgresCases(db: Database): Promise<Measurement[]> {
   await db.exec(`create unlogged table bench_floor (
@@ -69,15 +80,12 @@ async function postgresCases(db: Database): Promise<Measurement[]> {
       'postgres: write floor, 10k keys',
       (_, i) => db.query(FLOOR, [key(i), Date.now()]),
     ],
-    [
-      'postgres: ratelimit.take(), 10k keys',
-      (_, i) => db.query(TAKE, [key(i)]),
-    ],
+    ['postgres: ratelimit.take(), 10k keys', (_, i) => take(db, key(i))],
     [
       'postgres: write floor, one hot key',
       () => db.query(FLOOR, ['hot', Date.now()]),
     ],
-    ['postgres: ratelimit.take(), one hot key', () => db.query(TAKE, ['hot'])],
+    ['postgres: ratelimit.take(), one hot key', () => take(db, 'hot')],
   ]);
 }
 
@@ -138,7 +146,7 @@ async function redisCases(): Promise<Measurement[]> {
             1,
             `${prefix}{k${i % KEYS}}`,
             CAPACITY,
-            60_000,
+            PERIOD_MS,
             1,
           ),
       ],
@@ -148,7 +156,7 @@ async function redisCases(): Promise<Measurement[]> {
           backends[w]!.take({
             key: `k${i % KEYS}`,
             capacity: CAPACITY,
-            periodMs: 60_000,
+            periodMs: PERIOD_MS,
             cost: 1,
           }),
       ],

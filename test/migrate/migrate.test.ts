@@ -40,6 +40,41 @@ async function appliedCounts(db: Database) {
   return rows;
 }
 
+/** take()'s return type, and whether ratelimit.decision exists. */
+async function takeReturns(db: Database): Promise<[string, boolean]> {
+  const { rows } = await db.query<{ type: string; named: boolean }>(
+    `select prorettype::regtype::text as type,
+            to_regtype('ratelimit.decision') is not null as named
+       from pg_proc
+      where oid = 'ratelimit.take(text, integer, interval, integer)'
+        ::regprocedure`,
+  );
+  return [rows[0]!.type, rows[0]!.named];
+}
+
+/** Four take() calls on a clock stopped at 1000 ms, as record text. */
+async function takeDecisions(db: Database): Promise<string[]> {
+  await db.exec(`
+    create or replace function ratelimit.clock_ms() returns bigint
+    language sql volatile as $$ select 1000::bigint $$;
+    delete from ratelimit.buckets;`);
+  const calls: [string, number, string, number][] = [
+    ['m:a', 7, '1 second', 3],
+    ['m:a', 7, '1 second', 3],
+    ['m:a', 7, '1 second', 3],
+    ['m:b', 1, '1 hour', 1],
+  ];
+  const out: string[] = [];
+  for (const args of calls) {
+    const { rows } = await db.query<{ d: string }>(
+      'select ratelimit.take($1, $2, $3::interval, $4)::text as d',
+      args,
+    );
+    out.push(rows[0]!.d);
+  }
+  return out;
+}
+
 const backends = [
   ...(hasServer
     ? [['server', () => freshDatabase({ empty: true })] as const]
@@ -202,6 +237,27 @@ describe.each(backends)('migrations on the %s database', (_kind, fresh) => {
     const last = packNames.at(-1)!;
     expect(result.migrations).toEqual([last]);
     expect((await migrationStatus({ db: t.db })).drift).toBe(false);
+  });
+
+  it('puts the take() of 0040 back when 0041 goes down, with the same decisions', async () => {
+    t = await fresh();
+    await migrateUp({ db: t.db });
+    const upDecisions = await takeDecisions(t.db);
+    expect(upDecisions).toEqual([
+      '(t,4,0,429)',
+      '(t,1,0,858)',
+      '(f,1,286,858)',
+      '(t,0,0,3600000)',
+    ]);
+    expect(await takeReturns(t.db)).toEqual(['ratelimit.decision', true]);
+
+    const down = await migrateDown({ db: t.db, count: 1 });
+    expect(down.migrations).toEqual(['0041_ratelimit_take']);
+    expect(await takeReturns(t.db)).toEqual(['record', false]);
+    expect(await takeDecisions(t.db)).toEqual(upDecisions);
+
+    await migrateUp({ db: t.db });
+    expect(await takeReturns(t.db)).toEqual(['ratelimit.decision', true]);
   });
 
   it('redoes nothing, and installs nothing, when no migration is applied', async () => {

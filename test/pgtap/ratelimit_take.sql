@@ -5,7 +5,7 @@ begin;
 create or replace function ratelimit.clock_ms() returns bigint
 language sql volatile
 as $$ select current_setting('test.now_ms')::bigint $$;
-select plan(15);
+select plan(22);
 
 select has_table('ratelimit', 'buckets', 'ratelimit.buckets exists');
 select is(
@@ -43,6 +43,37 @@ select results_eq(
   $$values (true, 1, 0::bigint, 40000::bigint)$$,
   'a clock that goes back refills nothing');
 
+select set_config('test.now_ms', '1000', true);
+select results_eq(
+  $$select * from ratelimit.take('t:odd', 7, '1 second', 3)$$,
+  $$values (true, 4, 0::bigint, 429::bigint)$$,
+  'the reset time rounds up when the capacity does not divide the period');
+select is(
+  (select p.prorettype::regtype::text from pg_catalog.pg_proc as p
+    where p.oid = 'ratelimit.take(text, integer, interval, integer)'
+      ::regprocedure),
+  'ratelimit.decision', 'take() returns a ratelimit.decision');
+
+select throws_ok(
+  $$select * from ratelimit.take(null, 3, '1 minute')$$,
+  '22004', 'ratelimit.take: key must not be null',
+  'a null key is an error');
+select throws_ok(
+  $$select * from ratelimit.take('t:b', null, '1 minute')$$,
+  '22023', 'ratelimit.take: capacity must be at least 1',
+  'a null capacity is an error');
+select throws_ok(
+  $$select * from ratelimit.take('t:b', 3, '0.4 ms')$$,
+  '22023', 'ratelimit.take: period must be at least 1 millisecond',
+  'a period under a millisecond is an error');
+select throws_ok(
+  $$select * from ratelimit.take('t:b', 3, '1 minute', 0)$$,
+  '22023', 'ratelimit.take: cost must be between 1 and the capacity (3)',
+  'a cost of zero is an error');
+select throws_ok(
+  $$select * from ratelimit.take('t:b', 3, '1 minute', null)$$,
+  '22023', 'ratelimit.take: cost must be between 1 and the capacity (3)',
+  'a null cost is an error');
 select throws_ok(
   $$select * from ratelimit.take('t:b', 3, '1 minute', 4)$$,
   '22023', 'ratelimit.take: cost must be between 1 and the capacity (3)',
@@ -57,8 +88,8 @@ select is(
   (select allowed from ratelimit.take('t:c', 1, '1 hour')), true,
   'take() takes from a new bucket');
 
-select is(ratelimit.purge('1 hour'), 1::bigint,
-  'purge() drops the buckets untouched for longer than the interval');
+select is(ratelimit.purge('1 hour'), 2::bigint,
+  'purge() drops the buckets untouched for longer than the interval (t:a, t:odd)');
 
 select set_config('request.headers',
   '{"x-forwarded-for": "203.0.113.7, 10.0.0.1"}', true);
