@@ -239,7 +239,7 @@ describe.each(backends)('migrations on the %s database', (_kind, fresh) => {
     expect((await migrationStatus({ db: t.db })).drift).toBe(false);
   });
 
-  it('puts the take() of 0040 back when 0041 goes down, with the same decisions', async () => {
+  it('puts the take() of 0040 back when 0041 goes down, with the same decisions and the clock left alone', async () => {
     t = await fresh();
     await migrateUp({ db: t.db });
     const upDecisions = await takeDecisions(t.db);
@@ -254,6 +254,10 @@ describe.each(backends)('migrations on the %s database', (_kind, fresh) => {
     const down = await migrateDown({ db: t.db, count: 1 });
     expect(down.migrations).toEqual(['0041_ratelimit_take']);
     expect(await takeReturns(t.db)).toEqual(['record', false]);
+    const { rows } = await t.db.query<{ now: string }>(
+      'select ratelimit.clock_ms()::text as now',
+    );
+    expect(rows).toEqual([{ now: '1000' }]);
     expect(await takeDecisions(t.db)).toEqual(upDecisions);
 
     await migrateUp({ db: t.db });
