@@ -1,5 +1,6 @@
 import { z } from 'zod';
 
+import { bucketSizeProblem } from '../ratelimit/bucket.ts';
 import { parseDuration } from './duration.ts';
 
 const duration = z.string().refine((text) => (parseDuration(text) ?? 0) > 0, {
@@ -89,6 +90,17 @@ const ratelimit = z
     trust_proxy: z.boolean().default(false),
   })
   .superRefine((section, ctx) => {
+    const windowMs = parseDuration(section.window);
+    for (const [role, limit] of Object.entries(section.limits)) {
+      const problem = windowMs && bucketSizeProblem(limit, windowMs);
+      if (problem) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['limits', role],
+          message: problem,
+        });
+      }
+    }
     if (section.backend === 'redis' && section.redis_url === undefined) {
       ctx.addIssue({
         code: 'custom',

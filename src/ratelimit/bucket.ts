@@ -16,6 +16,35 @@ export interface BucketStep {
   next: BucketState | undefined;
 }
 
+/** The largest capacity: ratelimit.take() takes an integer. */
+export const MAX_CAPACITY = 2_147_483_647;
+
+/**
+ * The most units a bucket may hold, capacity times period in ms: the
+ * largest whole number that JavaScript and Redis's Lua count exactly.
+ */
+export const MAX_BUCKET_UNITS = Number.MAX_SAFE_INTEGER;
+
+/**
+ * Why `capacity` tokens per `periodMs` cannot be counted exactly by every
+ * backend, or undefined when they can.
+ *
+ * @example
+ * bucketSizeProblem(100, 60_000); // undefined
+ */
+export function bucketSizeProblem(
+  capacity: number,
+  periodMs: number,
+): string | undefined {
+  if (capacity > MAX_CAPACITY) {
+    return `must be at most ${MAX_CAPACITY} (got ${capacity})`;
+  }
+  if (capacity * periodMs > MAX_BUCKET_UNITS) {
+    return `${capacity} per ${periodMs} ms is too many to count exactly: the limit times the window in milliseconds must be at most ${MAX_BUCKET_UNITS}; use a smaller limit or a shorter window`;
+  }
+  return undefined;
+}
+
 function ceilDiv(a: number, b: number): number {
   return Math.floor((a + b - 1) / b);
 }

@@ -4,6 +4,7 @@ import type { RateLimitConfig } from '../config/schema.ts';
 import type { Queryable } from '../db/shared.ts';
 import { RateLimitConfigError, RateLimitRequestError } from './errors.ts';
 import {
+  checkBucketSizes,
   type LimitsInput,
   limitRole,
   type RoleLimits,
@@ -116,6 +117,7 @@ export class RateLimiter {
   constructor(options: RateLimiterOptions) {
     this.limits = Object.freeze(resolveLimits(options.limits));
     this.windowMs = windowMs(options.window);
+    checkBucketSizes(this.limits, this.windowMs);
     this.globalRateLimit = options.globalRateLimit ?? false;
     this.#backend = makeBackend(options);
     this.#onError = options.onBackendError ?? 'local';

@@ -2,6 +2,7 @@ import { parseDuration } from '../config/duration.ts';
 import type { RateLimitConfig } from '../config/schema.ts';
 import { DatabaseError } from '../db/errors.ts';
 import type { Queryable } from '../db/shared.ts';
+import { bucketSizeProblem } from './bucket.ts';
 import { RateLimitConfigError } from './errors.ts';
 import { RATE_LIMIT_ROLES, type RoleName } from './shared.ts';
 
@@ -53,6 +54,31 @@ export function resolveLimits(input: LimitsInput = {}): RoleLimits {
   };
 }
 
+/** The config name of a role's limit. */
+const CONFIG_NAME: Record<RoleName, string> = {
+  anon: 'anonymous',
+  authenticated: 'authenticated',
+  service_role: 'service_role',
+};
+
+/**
+ * Refuses limits that some backend could not count exactly over a window
+ * of `windowMs`.
+ *
+ * @example
+ * checkBucketSizes(resolveLimits(), 60_000);
+ */
+export function checkBucketSizes(limits: RoleLimits, windowMs: number): void {
+  for (const role of RATE_LIMIT_ROLES) {
+    const problem = bucketSizeProblem(limits[role], windowMs);
+    if (problem) {
+      throw new RateLimitConfigError(
+        `ratelimit.limits.${CONFIG_NAME[role]}: ${problem}`,
+      );
+    }
+  }
+}
+
 /**
  * The role whose limit applies: one of the three, else anon (a role
  * without limits of its own gets the strictest).
@@ -92,6 +118,7 @@ export async function syncLimits(
 ): Promise<RoleLimits> {
   const limits = resolveLimits(config.limits);
   const period = windowMs(config.window);
+  checkBucketSizes(limits, period);
   await packQuery(
     db,
     `insert into ratelimit.limits (role, capacity, period)

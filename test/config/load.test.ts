@@ -67,4 +67,15 @@ describe('loadConfig', () => {
       'invalid configuration (1 problem):\n  database.pool_size (FLUXBASE_DATABASE_POOL_SIZE): must be a number (got a string)',
     );
   });
+
+  it('refuses limits that a backend could not count exactly, with the line', () => {
+    const path = file(
+      'ratelimit:\n  window: 52w\n  limits:\n    anonymous: 2000000000\n    authenticated: 3000000000\n',
+    );
+    expect(() => loadConfig({ file: path, env: {} })).toThrow(
+      `invalid configuration in ${path} (2 problems):\n` +
+        '  ratelimit.limits.anonymous (line 4): 2000000000 per 31449600000 ms is too many to count exactly: the limit times the window in milliseconds must be at most 9007199254740991; use a smaller limit or a shorter window\n' +
+        '  ratelimit.limits.authenticated (line 5): must be at most 2147483647 (got 3000000000)',
+    );
+  });
 });

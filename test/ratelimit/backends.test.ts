@@ -191,6 +191,20 @@ describe('createRateLimiter', () => {
     );
   });
 
+  it('refuses limits that a backend could not count exactly', () => {
+    expect(() =>
+      createRateLimiter({
+        backend: 'memory',
+        limits: { service_role: 2_000_000_000 },
+        window: '52w',
+      }),
+    ).toThrow(
+      new RateLimitConfigError(
+        'ratelimit.limits.service_role: 2000000000 per 31449600000 ms is too many to count exactly: the limit times the window in milliseconds must be at most 9007199254740991; use a smaller limit or a shorter window',
+      ),
+    );
+  });
+
   it('needs a database for the postgres backend', () => {
     expect(() => createRateLimiter({ backend: 'postgres' })).toThrow(
       new RateLimitConfigError(
