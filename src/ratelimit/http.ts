@@ -87,6 +87,36 @@ function tooManyRequests(result: RateLimitResult): TooManyRequestsBody {
 }
 
 /**
+ * The bucket scope of a request when limits are per route: one scope per
+ * route however its path is written. Express matches paths without regard
+ * to case, a trailing slash or doubled slashes, and answers HEAD with the
+ * GET route, so `/LOGIN`, `/login/`, `//login`, `/%6cogin`, `/x/../login`
+ * and `HEAD /login` all count against `GET /login`.
+ *
+ * @example
+ * routeScope('HEAD', '/Login/'); // 'GET /login'
+ */
+export function routeScope(method: string, path: string): string {
+  let route = path;
+  try {
+    route = decodeURIComponent(route);
+  } catch {
+    // A malformed escape stays as written.
+  }
+  // Only the dot segments are for the URL parser to resolve: every other
+  // character it would read specially is escaped first, and unescaped
+  // after.
+  const literal = route
+    .replace(/[\\/]+/g, '/')
+    .replace(/[%?#]/g, (c) => encodeURIComponent(c));
+  route = decodeURIComponent(new URL(literal, 'http://route.invalid').pathname);
+  route = route.toLowerCase();
+  if (route.length > 1) route = route.replace(/\/+$/, '') || '/';
+  const verb = method.toUpperCase();
+  return `${verb === 'HEAD' ? 'GET' : verb} ${route}`;
+}
+
+/**
  * Counts one HTTP request: keyed by user id when `identity` has one, else
  * by client address. The core of both adapters.
  *
@@ -106,7 +136,7 @@ export async function decideRequest(
     key: userId ? `user:${userId}` : `ip:${address}`,
     role,
     cost: options.cost ?? 1,
-    scope: `${info.method} ${info.path}`,
+    scope: routeScope(info.method, info.path),
   });
   const headers = rateLimitHeaders(result, role, limiter.windowMs);
   if (result.allowed) return { result, headers };

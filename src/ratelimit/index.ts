@@ -8,6 +8,7 @@ export {
   type RateLimitIdentity,
   rateLimitHeaders,
   rateLimitMiddleware,
+  routeScope,
   type TooManyRequestsBody,
   withRateLimit,
 } from './http.ts';

@@ -8,6 +8,7 @@ import {
   createRateLimiter,
   type RateLimiter,
   rateLimitMiddleware,
+  routeScope,
   withRateLimit,
 } from '../../src/ratelimit/index.ts';
 
@@ -125,6 +126,58 @@ describe('the Express/Connect middleware', () => {
       '200 "authenticated";r=0;t=60',
       '429 "authenticated";r=0;t=60',
     ]);
+  });
+});
+
+describe('per-route limits', () => {
+  it('count every spelling of a route against one bucket', async () => {
+    const perRoute = createRateLimiter({
+      backend: 'memory',
+      limits: { anonymous: 3 },
+      window: '1m',
+      clock: () => NOW,
+    });
+    const handler = withRateLimit(perRoute, async () => new Response('ok'), {
+      remoteAddress: () => '203.0.113.9',
+    });
+    const statuses: string[] = [];
+    for (const [method, path] of [
+      ['GET', '/login'],
+      ['GET', '/LOGIN'],
+      ['HEAD', '/login/'],
+      ['GET', '//login'],
+      ['GET', '/%6cogin'],
+      ['GET', '/x/../login'],
+      ['POST', '/login'],
+      ['GET', '/logout'],
+    ] as const) {
+      const response = await handler(
+        new Request(`http://app.test${path}`, { method }),
+      );
+      statuses.push(`${method} ${path} ${response.status}`);
+    }
+    expect(statuses).toEqual([
+      'GET /login 200',
+      'GET /LOGIN 200',
+      'HEAD /login/ 200',
+      'GET //login 429',
+      'GET /%6cogin 429',
+      'GET /x/../login 429',
+      'POST /login 200',
+      'GET /logout 200',
+    ]);
+  });
+
+  it('name a route by method and path alone', () => {
+    expect(
+      [
+        ['GET', '/a%2F..%2Flogin'],
+        ['get', '\\\\Login//'],
+        ['GET', '/caf%C3%A9'],
+        ['GET', '/%zz'],
+        ['GET', '//'],
+      ].map(([method, path]) => routeScope(method!, path!)),
+    ).toEqual(['GET /login', 'GET /login', 'GET /café', 'GET /%zz', 'GET /']);
   });
 });
 
