@@ -136,7 +136,9 @@ export async function decideRequest(
     key: userId ? `user:${userId}` : `ip:${address}`,
     role,
     cost: options.cost ?? 1,
-    scope: routeScope(info.method, info.path),
+    scope: limiter.globalRateLimit
+      ? undefined
+      : routeScope(info.method, info.path),
   });
   const headers = rateLimitHeaders(result, role, limiter.windowMs);
   if (result.allowed) return { result, headers };
